@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    """Every kind of event the audit record knows, in one place."""
+
+    ROSTER_IMPORTED = "roster.imported", "导入干部名册"
+    ROSTER_EXPORTED = "roster.exported", "导出干部名册"
+    PERSON_CREATED = "person.created", "新增干部"
+    PERSON_UPDATED = "person.updated", "修改干部信息"
+    PERSON_VIEWED = "person.viewed", "查阅干部档案"
+    UNIT_CREATED = "unit.created", "新增单位"
+    UNIT_UPDATED = "unit.updated", "修改单位"
+    DEMO_LOADED = "demo.loaded", "载入演示数据"
+    USER_LOGGED_IN = "user.logged_in", "登录"
+    PERMISSION_DENIED = "permission.denied", "越权访问被拒绝"
+
+
+class AuditEvent(models.Model):
+    """One append-only entry of the audit record: who did what to which record, and when.
+
+    Each entry carries the hash of the one before it (`previous_hash`) and its own
+    (`entry_hash`), so any edited, deleted or reordered entry breaks the chain.
+    """
+
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=40, choices=AuditAction.choices)
+    target_type = models.CharField("对象类型", max_length=40, blank=True)
+    target_id = models.CharField("对象编号", max_length=40, blank=True)
+    target_label = models.CharField("对象", max_length=200, blank=True)
+    changes = models.JSONField("内容", default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            models.Index(fields=["occurred_at"], name="audit_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
+
+
+class AuditChainHead(models.Model):
+    """The single row that holds the hash of the newest entry; locking it orders writers."""
+
+    last_hash = models.CharField(max_length=64)
+    entry_count = models.PositiveBigIntegerField(default=0)

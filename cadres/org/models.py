@@ -1,0 +1,87 @@
+from django.db import models
+from django.urls import reverse
+
+from cadres.core import codes
+
+PATH_SEPARATOR = "/"
+
+
+class Unit(models.Model):
+    """A unit (单位) in the tree: the county, its departments, townships and their offices.
+
+    `path` is the full name from the top unit, `/`-separated, as rosters write it; the subtree
+    of a unit is every unit whose path starts with its path and a separator.
+    """
+
+    name = models.CharField("单位名称", max_length=100)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name="上级单位",
+    )
+    path = models.CharField("单位全称", max_length=500, unique=True)
+    depth = models.PositiveSmallIntegerField(default=0)
+    unit_type = models.CharField("单位类型", max_length=30, blank=True)
+    authorized_staffing = models.PositiveIntegerField("核定编制", null=True, blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+
+    def __str__(self) -> str:
+        return self.path
+
+    def get_absolute_url(self) -> str:
+        return reverse("org:unit_detail", args=[self.pk])
+
+    @property
+    def parent_path(self) -> str:
+        return self.path.rpartition(PATH_SEPARATOR)[0]
+
+    @property
+    def subtree_prefix(self) -> str:
+        return self.path + PATH_SEPARATOR
+
+
+class Assignment(models.Model):
+    """A post a person holds or held (任职): the open one is the current post.
+
+    Ended assignments are the career history (简历) and decide who was a team member
+    (班子成员) at any past date.
+    """
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="assignments", verbose_name="干部"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments",
+                             verbose_name="单位")
+    title = models.CharField("职务", max_length=100, blank=True)
+    rank = models.CharField("职务层次", max_length=4, choices=codes.choices("rank"), blank=True)
+    is_team_member = models.BooleanField("班子成员", default=False)
+    started_on = models.DateField("任职时间", null=True, blank=True)
+    ended_on = models.DateField("免职时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "started_on", "id"]
+        verbose_name = "任职"
+        verbose_name_plural = "任职"
+        indexes = [
+            models.Index(fields=["unit", "is_team_member"], name="assignment_unit_team_idx"),
+            models.Index(fields=["person", "ended_on"], name="assignment_person_open_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="assignment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}{self.title}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None

@@ -1,0 +1,86 @@
+from django.db import models
+from django.urls import reverse
+
+from cadres.core import codes
+
+
+class Person(models.Model):
+    """A cadre (干部): identity, political status, education and the current post.
+
+    Coded values are stored as the codes of their national standards (see core.codes).
+    Months are stored as the 1st of the month; `birth_day_known` says whether the birth
+    date's day is real. The current post's unit, title, level and team membership are
+    kept here as well as on the open Assignment, so lists, scopes and analysis need no join.
+    """
+
+    name = models.CharField("姓名", max_length=50)
+    sex = models.CharField("性别", max_length=1, choices=codes.Sex.choices)
+    ethnicity = models.CharField("民族", max_length=2, choices=codes.choices("ethnicity"))
+    birth_date = models.DateField("出生年月")
+    birth_day_known = models.BooleanField(default=False)
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    native_place = models.CharField("籍贯", max_length=50, blank=True)
+    political_status = models.CharField(
+        "政治面貌", max_length=2, choices=codes.choices("political_status")
+    )
+    party_joined_on = models.DateField("入党时间", null=True, blank=True)
+    work_started_on = models.DateField("参加工作时间", null=True, blank=True)
+    full_time_education = models.CharField(
+        "全日制学历", max_length=2, choices=codes.choices("education"), blank=True
+    )
+    full_time_degree = models.CharField(
+        "全日制学位", max_length=1, choices=codes.choices("degree"), blank=True
+    )
+    in_service_education = models.CharField(
+        "在职学历", max_length=2, choices=codes.choices("education"), blank=True
+    )
+    in_service_degree = models.CharField(
+        "在职学位", max_length=1, choices=codes.choices("degree"), blank=True
+    )
+    highest_education = models.CharField(
+        "最高学历", max_length=2, choices=codes.choices("education"), blank=True
+    )
+    professional_title = models.CharField("专业技术职务", max_length=50, blank=True)
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="people", verbose_name="单位"
+    )
+    post_title = models.CharField("职务", max_length=100, blank=True)
+    rank = models.CharField("职务层次", max_length=4, choices=codes.choices("rank"))
+    is_team_member = models.BooleanField("班子成员", default=False)
+    post_started_on = models.DateField("任现职时间", null=True, blank=True)
+    rank_started_on = models.DateField("任现职级时间", null=True, blank=True)
+    reserve_pool = models.CharField("后备干部", max_length=50, blank=True)
+    remarks = models.TextField("备注", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["unit__path", "rank", "id"]
+        verbose_name = "干部"
+        verbose_name_plural = "干部"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~models.Q(id_number=""),
+                name="person_unique_id_number",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["name"], name="person_name_idx"),
+            models.Index(fields=["unit", "rank"], name="person_unit_rank_idx"),
+            models.Index(fields=["birth_date"], name="person_birth_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:person_detail", args=[self.pk])
+
+    @property
+    def is_minority(self) -> bool:
+        return self.ethnicity != codes.HAN
+
+    @property
+    def is_non_party(self) -> bool:
+        return self.political_status not in codes.CPC_MEMBER_CODES

@@ -1,0 +1,243 @@
+"""Every write to cadre records: the roster import and person edits."""
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cadres.audit.models import AuditAction
+from cadres.audit.services import record
+from cadres.core import codes
+from cadres.core.spreadsheets import UnreadableFile, read_workbook, write_xlsx
+from cadres.org.models import Assignment, Unit
+from cadres.org.services import UnitSpec, unit_paths_with_ancestors, unit_tree_apply
+from cadres.people.models import Person
+from cadres.people.spreadsheets import (
+    ROSTER_HEADERS,
+    ROSTER_SHEET,
+    UNIT_HEADERS,
+    UNIT_SHEET,
+    ParsedRoster,
+    RosterRow,
+    RowError,
+    roster_parse,
+    roster_rows_for_export,
+    unit_rows_for_export,
+)
+
+# Person fields a roster row sets directly (besides birth, unit and the derived ones).
+PLAIN_FIELDS = (
+    "name", "sex", "ethnicity", "id_number", "native_place", "political_status",
+    "party_joined_on", "work_started_on", "full_time_education", "full_time_degree",
+    "in_service_education", "in_service_degree", "professional_title", "post_title", "rank",
+    "is_team_member", "post_started_on", "rank_started_on", "reserve_pool", "remarks",
+)
+# A change in one of these ends the current post and opens a new one.
+POST_FIELDS = ("unit_id", "post_title", "rank", "is_team_member", "post_started_on")
+
+
+class RosterRejected(Exception):
+    """The roster has errors; nothing was written. `errors` lists each one."""
+
+    def __init__(self, errors: list[RowError | str]):
+        super().__init__(f"名册有 {len(errors)} 处错误，未导入任何数据")
+        self.errors = errors
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do)."""
+
+    file_format: str
+    rows: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    units_created: int = 0
+    dry_run: bool = False
+    sample: list[RosterRow] = field(default_factory=list)
+
+
+def roster_read(*, content: bytes) -> tuple[str, ParsedRoster]:
+    """Read and check a roster file without writing; raises RosterRejected on any error."""
+    try:
+        workbook = read_workbook(content, max_bytes=settings.ROSTER_MAX_BYTES)
+    except UnreadableFile as error:
+        raise RosterRejected([str(error)]) from error
+    parsed = roster_parse(workbook, today=timezone.localdate())
+    if parsed.errors:
+        raise RosterRejected(list(parsed.errors))
+    return workbook.format, parsed
+
+
+def roster_import(*, actor: Any, content: bytes, file_name: str, dry_run: bool = False) -> ImportReport:
+    """Import a roster: every row or none.
+
+    People already on record are matched by 身份证号, else by 姓名 + 出生年月 + 单位, and
+    updated; a changed post closes the old assignment and opens a new one, so history stays.
+    A dry run does all of it inside a transaction that is rolled back.
+    """
+    file_format, parsed = roster_read(content=content)
+    report = ImportReport(file_format=file_format, rows=len(parsed.rows), dry_run=dry_run,
+                          sample=parsed.rows[:20])
+    with transaction.atomic():
+        _check_unit_parents(parsed)
+        specs = _unit_specs(parsed)
+        known = set(Unit.objects.filter(path__in=unit_paths_with_ancestors(s.path for s in specs))
+                    .values_list("path", flat=True))
+        units = unit_tree_apply(actor=actor, specs=specs, audit=False)
+        units_created = sorted(set(units) - known)
+        new_rows, changed = _match(parsed, units)
+        report.created, report.updated = len(new_rows), len(changed)
+        report.unchanged = report.rows - report.created - report.updated
+        report.units_created = len(units_created)
+        if dry_run:
+            transaction.set_rollback(True)
+            return report
+        _write(new_rows, changed, units, parsed.present_fields)
+        record(
+            actor=actor,
+            action=AuditAction.ROSTER_IMPORTED,
+            target_label=file_name,
+            changes={
+                "file_name": file_name,
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "units_created": units_created,
+                "changes": {str(person.pk): diff for person, diff in changed},
+            },
+        )
+    return report
+
+
+def _unit_specs(parsed: ParsedRoster) -> list[UnitSpec]:
+    specs = {
+        unit.path: UnitSpec(unit.path, unit.unit_type, unit.authorized_staffing, staffing_given=True)
+        for unit in parsed.units
+    }
+    for row in parsed.rows:
+        specs.setdefault(row.values["unit_path"], UnitSpec(row.values["unit_path"]))
+    return list(specs.values())
+
+
+def _check_unit_parents(parsed: ParsedRoster) -> None:
+    """A unit sheet row must name a parent that is in the sheet or already on record."""
+    in_sheet = {unit.path for unit in parsed.units}
+    wanted = {unit.parent_path for unit in parsed.units if unit.parent_path} - in_sheet
+    known = set(Unit.objects.filter(path__in=wanted).values_list("path", flat=True))
+    errors: list[RowError | str] = [
+        RowError("单位", unit.row, "上级单位", unit.parent_path, "不存在（既不在单位表中，也不在系统中）")
+        for unit in parsed.units
+        if unit.parent_path and unit.parent_path not in in_sheet and unit.parent_path not in known
+    ]
+    if errors:
+        raise RosterRejected(errors)
+
+
+Changes = dict[str, list[Any]]
+
+
+def _person_values(row: RosterRow, present: frozenset[str], units: dict[str, Unit]) -> dict[str, Any]:
+    values = {name: row.values[name] for name in PLAIN_FIELDS if name in present}
+    values["birth_date"], values["birth_day_known"] = row.values["birth"]
+    values["unit_id"] = units[row.values["unit_path"]].pk
+    values["highest_education"] = codes.highest_education(
+        values.get("full_time_education", ""), values.get("in_service_education", "")
+    )
+    return values
+
+
+def _match(parsed: ParsedRoster, units: dict[str, Unit]) -> tuple[list[RosterRow], list[tuple[Person, Changes]]]:
+    """Split rows into new people and changes to people on record."""
+    id_numbers = [row.values["id_number"] for row in parsed.rows if row.values.get("id_number")]
+    by_id_number: dict[str, Person] = {}
+    for start in range(0, len(id_numbers), 2000):
+        for person in Person.objects.filter(id_number__in=id_numbers[start:start + 2000]):
+            by_id_number[person.id_number] = person
+    names = {row.values["name"] for row in parsed.rows if not row.values.get("id_number")}
+    by_identity: dict[tuple[str, dt.date, int], Person] = {}
+    if names:
+        unit_ids = {units[row.values["unit_path"]].pk for row in parsed.rows}
+        for person in Person.objects.filter(unit_id__in=unit_ids).iterator(chunk_size=2000):
+            if person.name in names:
+                by_identity[(person.name, person.birth_date, person.unit_id)] = person
+    new_rows: list[RosterRow] = []
+    changed: list[tuple[Person, Changes]] = []
+    for row in parsed.rows:
+        person = by_id_number.get(row.values.get("id_number") or "") or by_identity.get(
+            (row.values["name"], row.values["birth"][0], units[row.values["unit_path"]].pk)
+        )
+        if person is None:
+            new_rows.append(row)
+            continue
+        new_values = _person_values(row, parsed.present_fields, units)
+        diff = {
+            name: [getattr(person, name), value]
+            for name, value in new_values.items()
+            if getattr(person, name) != value
+        }
+        if diff:
+            changed.append((person, diff))
+    return new_rows, changed
+
+
+def _write(
+    new_rows: list[RosterRow],
+    changed: list[tuple[Person, Changes]],
+    units: dict[str, Unit],
+    present: frozenset[str],
+) -> None:
+    new_people = [Person(**_person_values(row, present, units)) for row in new_rows]
+    Person.objects.bulk_create(new_people, batch_size=2000)
+    assignments = [_open_assignment(person) for person in new_people]
+
+    today = timezone.localdate()
+    now = timezone.now()
+    changed_fields: set[str] = {"updated_at"}
+    ended: list[Assignment] = []
+    for person, diff in changed:
+        for name, (_, value) in diff.items():
+            setattr(person, name, value)
+        person.updated_at = now
+        changed_fields.update(diff)
+        if any(name in diff for name in POST_FIELDS):
+            end = person.post_started_on or today
+            for assignment in Assignment.objects.filter(person=person, ended_on__isnull=True):
+                start = assignment.started_on
+                assignment.ended_on = max(end, start) if start else end
+                ended.append(assignment)
+            assignments.append(_open_assignment(person))
+    if changed:
+        Person.objects.bulk_update([p for p, _ in changed], sorted(changed_fields), batch_size=1000)
+    if ended:
+        Assignment.objects.bulk_update(ended, ["ended_on"], batch_size=1000)
+    Assignment.objects.bulk_create(assignments, batch_size=2000)
+
+
+def _open_assignment(person: Person) -> Assignment:
+    return Assignment(
+        person=person,
+        unit_id=person.unit_id,
+        title=person.post_title,
+        rank=person.rank,
+        is_team_member=person.is_team_member,
+        started_on=person.post_started_on,
+    )
+
+
+def roster_export(*, actor: Any, people: Any, units: Any) -> bytes:
+    """The roster template (sheets 干部名册 and 单位) for the given people and units, audited."""
+    content = write_xlsx([
+        (ROSTER_SHEET, ROSTER_HEADERS, roster_rows_for_export(people.select_related("unit").iterator(chunk_size=2000))),
+        (UNIT_SHEET, UNIT_HEADERS, unit_rows_for_export(units.order_by("path"))),
+    ])
+    record(actor=actor, action=AuditAction.ROSTER_EXPORTED, changes={
+        "people": people.count(), "sha256": hashlib.sha256(content).hexdigest(),
+    })
+    return content

@@ -1,0 +1,425 @@
+"""The roster template (干部名册导入模板 v1): its columns, reading rows into checked values,
+and writing records back in the same layout.
+
+Reading never touches the database; it turns a workbook into `RosterRow`s and `UnitRow`s
+plus every `RowError` found, so the caller can show all problems at once.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from cadres.core import codes
+from cadres.core.dates import InvalidDate, format_month, parse_month
+from cadres.core.idcard import InvalidIdNumber, parse_id_number
+from cadres.core.spreadsheets import Workbook
+
+ROSTER_SHEET = "干部名册"
+UNIT_SHEET = "单位"
+
+
+class CellError(ValueError):
+    """A cell's value is wrong; the message is the reason, in Chinese."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.sheet == ROSTER_SHEET else f"{self.sheet}表第{self.row}行"
+        if not self.column:
+            return f"{where} {self.reason}"
+        if self.value == "":
+            return f"{where} {self.column} {self.reason}"
+        return f"{where} {self.column} “{self.value}” {self.reason}"
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _coded(table: str, what: str) -> Callable[[object], str]:
+    def parse(value: object) -> str:
+        code = codes.code_for(table, _text(value))
+        if code is None:
+            raise CellError(f"不是有效的{what}")
+        return code
+
+    return parse
+
+
+def _month(value: object) -> tuple[dt.date, bool]:
+    if isinstance(value, str) and not value.strip():
+        raise CellError("为空")
+    try:
+        return parse_month(value)
+    except InvalidDate as error:
+        raise CellError("不是有效的年月") from error
+
+
+def _month_only(value: object) -> dt.date:
+    return _month(value)[0]
+
+
+def _yes_no(value: object) -> bool:
+    text = _text(value)
+    if text in ("是", "Y", "y", "1", "True", "TRUE", "√"):
+        return True
+    if text in ("否", "N", "n", "0", "False", "FALSE", ""):
+        return False
+    raise CellError("应为“是”或“否”")
+
+
+def _id_number(value: object) -> str:
+    text = _text(value)
+    try:
+        return parse_id_number(text).number
+    except InvalidIdNumber as error:
+        raise CellError(f"不是有效的身份证号（{error}）") from error
+
+
+def _unit_path(value: object) -> str:
+    parts = [part.strip() for part in _text(value).replace("／", "/").split("/")]
+    if any(not part for part in parts):
+        raise CellError("不是有效的单位全称（应为以“/”分隔的各级单位名称）")
+    return "/".join(parts)
+
+
+def _limited(length: int) -> Callable[[object], str]:
+    def parse(value: object) -> str:
+        text = _text(value)
+        if len(text) > length:
+            raise CellError(f"过长（最多{length}个字）")
+        return text
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    required: bool
+    parse: Callable[[object], Any]
+    write: Callable[[Any], str]
+
+
+def _write_text(value: Any) -> str:
+    return value or ""
+
+
+def _write_code(table: str) -> Callable[[Any], str]:
+    return lambda code: codes.name_for(table, code)
+
+
+ROSTER_COLUMNS: tuple[Column, ...] = (
+    Column("姓名", "name", True, _limited(50), _write_text),
+    Column("性别", "sex", True, _coded("sex", "性别（应为男或女）"), _write_code("sex")),
+    Column("民族", "ethnicity", True, _coded("ethnicity", "民族名称"), _write_code("ethnicity")),
+    Column("出生年月", "birth", True, _month, lambda value: format_month(value[0], day_known=value[1])),
+    Column("身份证号", "id_number", False, _id_number, _write_text),
+    Column("籍贯", "native_place", False, _limited(50), _write_text),
+    Column(
+        "政治面貌", "political_status", True, _coded("political_status", "政治面貌"),
+        _write_code("political_status"),
+    ),
+    Column("入党时间", "party_joined_on", False, _month_only, format_month),
+    Column("参加工作时间", "work_started_on", False, _month_only, format_month),
+    Column(
+        "全日制学历", "full_time_education", False, _coded("education", "学历"),
+        _write_code("education"),
+    ),
+    Column("全日制学位", "full_time_degree", False, _coded("degree", "学位"), _write_code("degree")),
+    Column(
+        "在职学历", "in_service_education", False, _coded("education", "学历"),
+        _write_code("education"),
+    ),
+    Column("在职学位", "in_service_degree", False, _coded("degree", "学位"), _write_code("degree")),
+    Column("专业技术职务", "professional_title", False, _limited(50), _write_text),
+    Column("单位", "unit_path", True, _unit_path, _write_text),
+    Column("职务", "post_title", False, _limited(100), _write_text),
+    Column("职务层次", "rank", True, _coded("rank", "职务层次"), _write_code("rank")),
+    Column("是否班子成员", "is_team_member", False, _yes_no, lambda value: "是" if value else "否"),
+    Column("任现职时间", "post_started_on", False, _month_only, format_month),
+    Column("任现职级时间", "rank_started_on", False, _month_only, format_month),
+    Column("后备干部", "reserve_pool", False, _limited(50), _write_text),
+    Column("备注", "remarks", False, _text, _write_text),
+)
+ROSTER_HEADERS = tuple(column.header for column in ROSTER_COLUMNS)
+UNIT_HEADERS = ("单位", "上级单位", "单位类型", "核定编制")
+# Fields that are empty rather than missing when their cell is blank.
+_EMPTY_VALUES: dict[str, Any] = {"is_team_member": False}
+
+
+@dataclass
+class RosterRow:
+    row: int
+    values: dict[str, Any]
+
+    @property
+    def identity_key(self) -> tuple[str, dt.date, str]:
+        return (self.values["name"], self.values["birth"][0], self.values["unit_path"])
+
+
+@dataclass
+class UnitRow:
+    row: int
+    path: str
+    parent_path: str
+    unit_type: str
+    authorized_staffing: int | None
+
+
+@dataclass
+class ParsedRoster:
+    rows: list[RosterRow] = field(default_factory=list)
+    units: list[UnitRow] = field(default_factory=list)
+    present_fields: frozenset[str] = frozenset()
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _sheet(workbook: Workbook, name: str) -> list[list[object]] | None:
+    if workbook.format == "csv":
+        return workbook.sheets[""] if name == ROSTER_SHEET else None
+    return workbook.sheets.get(name)
+
+
+def _is_blank(row: list[object]) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
+
+
+def roster_parse(workbook: Workbook, *, today: dt.date) -> ParsedRoster:
+    """Check every cell of the roster (and the optional unit sheet) against the template."""
+    parsed = ParsedRoster()
+    sheet = _sheet(workbook, ROSTER_SHEET)
+    if sheet is None:
+        names = "、".join(workbook.sheets) or "无"
+        parsed.errors.append(RowError(ROSTER_SHEET, 1, "", "", f"未找到工作表“{ROSTER_SHEET}”（文件中的工作表：{names}）"))
+        return parsed
+    while sheet and _is_blank(sheet[0]):
+        sheet = sheet[1:]
+    if not sheet:
+        parsed.errors.append(RowError(ROSTER_SHEET, 1, "", "", "表格是空的，没有表头"))
+        return parsed
+    columns = _match_headers(sheet[0], parsed.errors)
+    if parsed.errors:
+        return parsed
+    parsed.present_fields = frozenset(column.field for _, column in columns)
+    parsed.rows = list(_parse_rows(sheet, columns, today, parsed.errors))
+    if not parsed.rows and not parsed.errors:
+        parsed.errors.append(RowError(ROSTER_SHEET, 2, "", "", "表格只有表头，没有干部数据"))
+    _check_duplicates(parsed.rows, parsed.errors)
+    unit_sheet = _sheet(workbook, UNIT_SHEET)
+    if unit_sheet is not None:
+        parsed.units = _parse_units(unit_sheet, parsed.errors)
+    parsed.errors.sort(key=lambda error: (error.sheet != ROSTER_SHEET, error.row))
+    return parsed
+
+
+def _match_headers(header_row: list[object], errors: list[RowError]) -> list[tuple[int, Column]]:
+    by_header = {column.header: column for column in ROSTER_COLUMNS}
+    matched: list[tuple[int, Column]] = []
+    seen: set[str] = set()
+    for index, cell in enumerate(header_row):
+        header = _text(cell).replace(" ", "").replace("\u3000", "")
+        if not header:
+            continue
+        column = by_header.get(header)
+        if column is None:
+            errors.append(RowError(ROSTER_SHEET, 1, f"第{index + 1}列", header, "不是模板中的列"))
+        elif header in seen:
+            errors.append(RowError(ROSTER_SHEET, 1, f"第{index + 1}列", header, "重复出现"))
+        else:
+            seen.add(header)
+            matched.append((index, column))
+    missing = [column.header for column in ROSTER_COLUMNS if column.required and column.header not in seen]
+    if missing:
+        errors.append(RowError(ROSTER_SHEET, 1, "", "", f"缺少必需的列：{'、'.join(missing)}"))
+    return matched
+
+
+def _parse_rows(
+    sheet: list[list[object]],
+    columns: list[tuple[int, Column]],
+    today: dt.date,
+    errors: list[RowError],
+) -> Iterator[RosterRow]:
+    for offset, raw in enumerate(sheet[1:], start=2):
+        if _is_blank(raw):
+            continue
+        values: dict[str, Any] = {}
+        row_is_valid = True
+        for index, column in columns:
+            cell = raw[index] if index < len(raw) else None
+            if cell is None or (isinstance(cell, str) and not cell.strip()):
+                if column.required:
+                    errors.append(RowError(ROSTER_SHEET, offset, column.header, "", "为空（必填）"))
+                    row_is_valid = False
+                else:
+                    values[column.field] = _EMPTY_VALUES.get(column.field, None if column.field.endswith("_on") else "")
+                continue
+            try:
+                values[column.field] = column.parse(cell)
+            except CellError as error:
+                errors.append(RowError(ROSTER_SHEET, offset, column.header, _text(cell), str(error)))
+                row_is_valid = False
+        if row_is_valid and _check_row(offset, values, raw, columns, today, errors):
+            yield RosterRow(row=offset, values=values)
+
+
+def _cell_text(raw: list[object], columns: list[tuple[int, Column]], field_name: str) -> str:
+    for index, column in columns:
+        if column.field == field_name:
+            return _text(raw[index]) if index < len(raw) else ""
+    return ""
+
+
+def _check_row(
+    row: int,
+    values: dict[str, Any],
+    raw: list[object],
+    columns: list[tuple[int, Column]],
+    today: dt.date,
+    errors: list[RowError],
+) -> bool:
+    """Checks across cells: birth date plausible, and agreeing with the identity number."""
+    before = len(errors)
+    birth, birth_day_known = values["birth"]
+    birth_text = _cell_text(raw, columns, "birth")
+    if birth > today:
+        errors.append(RowError(ROSTER_SHEET, row, "出生年月", birth_text, "晚于今天"))
+    elif birth.year < 1900:
+        errors.append(RowError(ROSTER_SHEET, row, "出生年月", birth_text, "早于1900年"))
+    for field_name, header in (
+        ("party_joined_on", "入党时间"),
+        ("work_started_on", "参加工作时间"),
+        ("post_started_on", "任现职时间"),
+        ("rank_started_on", "任现职级时间"),
+    ):
+        value = values.get(field_name)
+        if value and (value > today or value < birth):
+            reason = "晚于今天" if value > today else "早于出生年月"
+            errors.append(RowError(ROSTER_SHEET, row, header, _cell_text(raw, columns, field_name), reason))
+    id_number = values.get("id_number")
+    if id_number:
+        identity = parse_id_number(id_number)
+        agrees = (
+            identity.birth_date == birth
+            if birth_day_known
+            else (identity.birth_date.year, identity.birth_date.month) == (birth.year, birth.month)
+        )
+        if not agrees:
+            errors.append(RowError(
+                ROSTER_SHEET, row, "身份证号", id_number,
+                f"中的出生日期 {identity.birth_date:%Y.%m.%d} 与出生年月 “{birth_text}” 不一致",
+            ))
+        if identity.sex != values["sex"]:
+            errors.append(RowError(
+                ROSTER_SHEET, row, "身份证号", id_number,
+                f"中的性别（{codes.name_for('sex', identity.sex)}）与性别 “{codes.name_for('sex', values['sex'])}” 不一致",
+            ))
+    return len(errors) == before
+
+
+def _check_duplicates(rows: list[RosterRow], errors: list[RowError]) -> None:
+    by_id_number: dict[str, int] = {}
+    by_identity: dict[tuple[str, dt.date, str], int] = {}
+    for roster_row in rows:
+        id_number = roster_row.values.get("id_number")
+        if id_number:
+            first = by_id_number.setdefault(id_number, roster_row.row)
+            if first != roster_row.row:
+                errors.append(RowError(ROSTER_SHEET, roster_row.row, "身份证号", id_number, f"与第{first}行重复"))
+                continue
+        first = by_identity.setdefault(roster_row.identity_key, roster_row.row)
+        if first != roster_row.row:
+            errors.append(RowError(
+                ROSTER_SHEET, roster_row.row, "姓名", roster_row.values["name"],
+                f"与第{first}行是同一人（姓名、出生年月、单位相同）",
+            ))
+
+
+def _parse_units(sheet: list[list[object]], errors: list[RowError]) -> list[UnitRow]:
+    while sheet and _is_blank(sheet[0]):
+        sheet = sheet[1:]
+    if not sheet:
+        return []
+    header = [_text(cell) for cell in sheet[0]]
+    missing = [name for name in ("单位", "上级单位") if name not in header]
+    unknown = [name for name in header if name and name not in UNIT_HEADERS]
+    if missing or unknown:
+        reason = "、".join(
+            ([f"缺少必需的列：{'、'.join(missing)}"] if missing else [])
+            + [f"“{name}” 不是模板中的列" for name in unknown]
+        )
+        errors.append(RowError(UNIT_SHEET, 1, "", "", reason))
+        return []
+    position = {name: header.index(name) for name in UNIT_HEADERS if name in header}
+
+    def cell(raw: list[object], name: str) -> object:
+        index = position.get(name)
+        return raw[index] if index is not None and index < len(raw) else None
+
+    units: list[UnitRow] = []
+    seen: dict[str, int] = {}
+    for offset, raw in enumerate(sheet[1:], start=2):
+        if _is_blank(raw):
+            continue
+        try:
+            path = _unit_path(cell(raw, "单位"))
+        except CellError as error:
+            errors.append(RowError(UNIT_SHEET, offset, "单位", _text(cell(raw, "单位")), str(error)))
+            continue
+        parent_text = _text(cell(raw, "上级单位"))
+        parent_path = _unit_path(parent_text) if parent_text else ""
+        expected_parent = path.rpartition("/")[0]
+        if parent_path != expected_parent:
+            errors.append(RowError(
+                UNIT_SHEET, offset, "上级单位", parent_text,
+                f"与单位全称不一致（“{path}”的上级应为“{expected_parent or '无'}”）",
+            ))
+            continue
+        staffing_text = _text(cell(raw, "核定编制"))
+        staffing: int | None = None
+        if staffing_text:
+            if not staffing_text.isdigit():
+                errors.append(RowError(UNIT_SHEET, offset, "核定编制", staffing_text, "应为不小于0的整数"))
+                continue
+            staffing = int(staffing_text)
+        if path in seen:
+            errors.append(RowError(UNIT_SHEET, offset, "单位", path, f"与第{seen[path]}行重复"))
+            continue
+        seen[path] = offset
+        units.append(UnitRow(offset, path, parent_path, _text(cell(raw, "单位类型"))[:30], staffing))
+    return units
+
+
+def roster_rows_for_export(people: Iterable[Any]) -> Iterator[list[str]]:
+    """Rows in template order for people with `unit` selected."""
+    for person in people:
+        values = {
+            column.field: getattr(person, column.field, None) for column in ROSTER_COLUMNS
+        }
+        values["birth"] = (person.birth_date, person.birth_day_known)
+        values["unit_path"] = person.unit.path
+        yield [column.write(values[column.field]) for column in ROSTER_COLUMNS]
+
+
+def unit_rows_for_export(units: Iterable[Any]) -> Iterator[list[object]]:
+    for unit in units:
+        yield [
+            unit.path,
+            unit.parent_path,
+            unit.unit_type,
+            "" if unit.authorized_staffing is None else unit.authorized_staffing,
+        ]

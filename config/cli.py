@@ -1,0 +1,21 @@
+"""The `cadres` console command: Django's management commands under the product's name."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    from django.core.management import execute_from_command_line
+
+    argv = list(sys.argv)
+    argv[0] = "cadres"
+    # Commands are spelled with hyphens on the command line (import-roster) and
+    # with underscores as Python modules (import_roster).
+    if len(argv) > 1 and not argv[1].startswith("-"):
+        argv[1] = argv[1].replace("-", "_")
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()
