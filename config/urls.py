@@ -7,4 +7,6 @@ urlpatterns = [
     path("people/", include("cadres.people.urls")),
     path("units/", include("cadres.org.urls")),
     path("analytics/", include("cadres.analytics.urls")),
+    path("plans/", include("cadres.plans.urls")),
+    path("audit/", include("cadres.audit.urls")),
 ]

@@ -1,9 +1,23 @@
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 
 from cadres.core import codes
 
 PATH_SEPARATOR = "/"
+
+
+class UnitQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> "UnitQuerySet":
+        """The units a user may see. Unit scopes narrow this (issue: roles and unit scope)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self
+
+    def subtree_of(self, unit: "Unit") -> "UnitQuerySet":
+        """The unit and every unit below it."""
+        return self.filter(models.Q(pk=unit.pk) | models.Q(path__startswith=unit.subtree_prefix))
 
 
 class Unit(models.Model):
@@ -23,6 +37,8 @@ class Unit(models.Model):
     unit_type = models.CharField("单位类型", max_length=30, blank=True)
     authorized_staffing = models.PositiveIntegerField("核定编制", null=True, blank=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["path"]

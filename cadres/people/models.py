@@ -1,7 +1,17 @@
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 
 from cadres.core import codes
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> "PersonQuerySet":
+        """The people a user may see. Unit scopes narrow this (issue: roles and unit scope)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self
 
 
 class Person(models.Model):
@@ -53,6 +63,8 @@ class Person(models.Model):
     remarks = models.TextField("备注", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit__path", "rank", "id"]

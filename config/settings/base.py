@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "cadres.org",
     "cadres.people",
     "cadres.analytics",
+    "cadres.plans",
 ]
 
 MIDDLEWARE = [
