@@ -1,0 +1,117 @@
+"""Project-wide pytest fixtures: Playwright for Python driving Debian's chromium.
+
+Fixtures:
+- ``browser``: one headless chromium for the whole session (``/usr/bin/chromium``).
+- ``page``: a fresh browser context and page for each test.
+- ``signed_in_page``: ``page`` signed in at ``live_server`` as the superuser ``officer``.
+
+Tests that use any of them are marked ``browser`` automatically, so
+``pytest -m "not browser"`` runs the suite without chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("CADRES_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# How long to wait for chromium when apt is still installing it (see /tmp/apt.log).
+CHROMIUM_WAIT_SECONDS = int(os.environ.get("CADRES_CHROMIUM_WAIT", "600"))
+
+OFFICER_USERNAME = "officer"
+OFFICER_PASSWORD = "officer-pass-123"
+
+BROWSER_FIXTURES = {"browser", "page", "signed_in_page", "playwright_instance"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+def _wait_for_chromium() -> str:
+    deadline = time.monotonic() + CHROMIUM_WAIT_SECONDS
+    while True:
+        if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+            return CHROMIUM
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)",
+                pytrace=False,
+            )
+        time.sleep(5)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an asyncio loop running in this thread from here to the
+    # end of the session; Django refuses ORM calls while a loop runs unless told otherwise.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Any) -> Iterator[Any]:
+    executable = _wait_for_chromium()
+    browser = playwright_instance.chromium.launch(
+        executable_path=executable, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def signed_in_page(live_server: Any, page: Any, django_user_model: Any) -> Any:
+    """``page`` with a session cookie for the superuser ``officer`` at ``live_server``."""
+    from django.conf import settings
+    from django.test import Client
+
+    user = django_user_model.objects.create_superuser(
+        username=OFFICER_USERNAME,
+        password=OFFICER_PASSWORD,
+        email="officer@example.invalid",
+        full_name="组工干部",
+        must_change_password=False,
+    )
+    client = Client()
+    client.force_login(user)
+    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session_cookie,
+                "url": live_server.url,
+                "httpOnly": True,
+            }
+        ]
+    )
+    return page
