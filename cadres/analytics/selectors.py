@@ -1,0 +1,290 @@
+"""Reads for structure analysis (结构分析): counts and percentages over a scope at an as-of date.
+
+Every figure is computed with GROUP BY in the database over the short code columns of
+Person; Python only combines the few hundred groups that come back. The counting
+conventions are those of the roster template (shared/fixtures/ROSTER_TEMPLATE.md):
+
+- age (年龄) is whole years at the as-of date; with only a birth month the birthday is the
+  1st, which is what Person.birth_date holds in that case;
+- 以下 / 以上 include the number: "30岁以下" is age ≤ 30, "56岁以上" is age ≥ 56;
+- 少数民族 is every ethnicity but 汉族; 党外 is every political status but 中共党员 and
+  中共预备党员;
+- highest education (最高学历) is the higher of full-time and in-service education;
+  大学以上 is 大学本科 or 研究生; 研究生学历或硕士学位 is highest education 研究生 or a
+  硕士/博士 degree in either column; first education (第一学历) is full-time education;
+- a percentage is count ÷ total × 100, rounded half up to two decimals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from cadres.core import codes
+from cadres.core.dates import age_on
+from cadres.org.models import Assignment, Unit
+from cadres.people.models import Person
+
+AgeBand = tuple[int | None, int | None]
+
+DEFAULT_AGE_BANDS: list[AgeBand] = [
+    (None, 30), (31, 35), (36, 40), (41, 45), (46, 50), (51, 55), (56, None),
+]
+MISSING = "未填"
+CPC_MEMBERS = "中共党员（含预备党员）"
+SECONDARY_OR_BELOW = "中专及以下"
+CLERK_RANKS = "科员及办事员"
+MASTER_OR_DOCTOR = codes.MASTER_OR_DOCTOR
+
+# The figures of a report, in display order: key, heading. Each is a dict name → Figure.
+DIMENSIONS: list[tuple[str, str]] = [
+    ("age_bands", "年龄结构"),
+    ("gender", "性别"),
+    ("ethnicity", "民族"),
+    ("political_status", "政治面貌"),
+    ("education", "最高学历"),
+    ("education_summary", "最高学历（归并）"),
+    ("first_education", "第一学历（全日制）"),
+    ("rank", "职务层次"),
+    ("rank_summary", "职务层次（归并）"),
+    ("professional_title", "专业技术职务"),
+]
+# Single figures (count and percentage) with their labels, in display order.
+TOTALS: list[tuple[str, str]] = [
+    ("minority", "少数民族"),
+    ("cpc_members", CPC_MEMBERS),
+    ("non_party", "党外干部"),
+    ("bachelor_or_above", "大学以上学历"),
+    ("postgraduate_or_master", "研究生学历或硕士学位"),
+    ("with_professional_title", "有专业技术职务"),
+]
+
+
+def age_bands_from_cuts(cuts: Iterable[int]) -> list[AgeBand]:
+    """Bands from upper limits: 30,35,40 → 30岁以下, 31-35, 36-40, 41岁以上."""
+    limits = sorted(set(cuts))
+    if not limits:
+        return [(None, None)]
+    bands: list[AgeBand] = [(None, limits[0])]
+    bands += [(low + 1, high) for low, high in zip(limits, limits[1:])]
+    bands.append((limits[-1] + 1, None))
+    return bands
+
+
+def age_band_label(band: AgeBand) -> str:
+    low, high = band
+    if low is None and high is None:
+        return "全部年龄"
+    if low is None:
+        return f"{high}岁以下"
+    if high is None:
+        return f"{low}岁以上"
+    if low == high:
+        return f"{low}岁"
+    return f"{low}-{high}岁"
+
+
+def percent(count: int, total: int) -> float:
+    """count ÷ total × 100, rounded half up to two decimals (0 for an empty scope)."""
+    if not total:
+        return 0.0
+    value = Decimal(count * 100) / Decimal(total)
+    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def figure(count: int, total: int) -> dict[str, Any]:
+    return {"count": count, "percent": percent(count, total)}
+
+
+def structure_people(
+    *,
+    actor: Any,
+    as_of: dt.date,
+    unit: Unit | None,
+    team_members_only: bool,
+    include_subunits: bool = True,
+) -> QuerySet[Person]:
+    """The people a structure report counts.
+
+    The scope is `unit` with its subtree (only the unit itself when `include_subunits` is
+    false), or everyone the actor may see when `unit` is None.
+
+    Without `team_members_only` the report counts the people currently in post whose current
+    unit is in scope: the roster as it stands, with ages (and nothing else) taken at `as_of`.
+    People are not on record for the past, so a past as-of date ages today's roster.
+
+    With `team_members_only` it counts the people who were leadership-team members (班子成员)
+    at `as_of` by their posts' dates: a team assignment in a unit in scope with
+    started_on ≤ as_of (or no start recorded) and ended_on empty or after as_of. A person
+    joining the team after the as-of date, or leaving it on or before, is not counted; a
+    person with two such posts is counted once.
+    """
+    people = Person.objects.visible_to(actor)
+    units = None
+    if unit is not None:
+        units = (
+            Unit.objects.subtree_of(unit).values("pk")
+            if include_subunits
+            else Unit.objects.filter(pk=unit.pk).values("pk")
+        )
+    if not team_members_only:
+        return people.filter(unit__in=units) if units is not None else people
+    posts = Assignment.objects.filter(
+        Q(started_on__lte=as_of) | Q(started_on__isnull=True),
+        Q(ended_on__isnull=True) | Q(ended_on__gt=as_of),
+        person=OuterRef("pk"),
+        is_team_member=True,
+    )
+    if units is not None:
+        posts = posts.filter(unit__in=units)
+    return people.filter(Exists(posts))
+
+
+def structure_report(
+    *,
+    actor: Any,
+    as_of: dt.date,
+    unit: Unit | None,
+    team_members_only: bool,
+    age_bands: Sequence[AgeBand] | None = None,
+    include_subunits: bool = True,
+) -> dict[str, Any]:
+    """The structure of a scope at an as-of date (see `structure_people` for who is counted).
+
+    Returns a JSON-ready dict: `total`, `average_age` (two decimals), `age_histogram`
+    (whole-year age → count), `age_pyramid` (band labels with the count of 男 and 女 in each)
+    and, each as name → {"count", "percent"}, the DIMENSIONS; the TOTALS are single
+    {"count", "percent"} figures. Names are the national code tables' names; a person with
+    the field empty is counted under 未填.
+    """
+    people = structure_people(
+        actor=actor, as_of=as_of, unit=unit, team_members_only=team_members_only,
+        include_subunits=include_subunits,
+    )
+    return structure_report_for(people, as_of=as_of, age_bands=age_bands)
+
+
+def structure_report_for(
+    people: QuerySet[Person], *, as_of: dt.date, age_bands: Sequence[AgeBand] | None = None
+) -> dict[str, Any]:
+    """structure_report over any queryset of people (plans reuse it for their own scopes)."""
+    bands = list(age_bands or DEFAULT_AGE_BANDS)
+    people = people.order_by()
+
+    by_birth = Counter[tuple[str, int]]()
+    for birth_date, sex, count in people.values_list("birth_date", "sex").annotate(n=Count("*")):
+        by_birth[(sex, age_on(birth_date, as_of))] += count
+    total = sum(by_birth.values())
+    histogram = Counter[int]()
+    for (_, age), count in by_birth.items():
+        histogram[age] += count
+
+    def grouped(field: str) -> Counter[str]:
+        return Counter(dict(people.values_list(field).annotate(n=Count("*")).values_list(field, "n")))
+
+    sexes = grouped("sex")
+    ethnicities = grouped("ethnicity")
+    statuses = grouped("political_status")
+    highest = grouped("highest_education")
+    first = grouped("full_time_education")
+    ranks = grouped("rank")
+    titles = grouped("professional_title")
+    postgraduate_or_master = people.filter(
+        Q(highest_education=codes.POSTGRADUATE)
+        | Q(full_time_degree__in=MASTER_OR_DOCTOR)
+        | Q(in_service_degree__in=MASTER_OR_DOCTOR)
+    ).count() if total else 0
+
+    def named(counts: Counter[str], table: str) -> dict[str, dict[str, Any]]:
+        order = {code: index for index, code in enumerate(codes.TABLES[table])}
+        present = sorted((c for c in counts if c), key=lambda c: (order.get(c, len(order)), c))
+        result = {codes.name_for(table, c) or c: figure(counts[c], total) for c in present}
+        if counts.get(""):
+            result[MISSING] = figure(counts[""], total)
+        return result
+
+    band_counts = []
+    for low, high in bands:
+        band_counts.append({
+            sex: sum(
+                count for (s, age), count in by_birth.items()
+                if s == sex and (low is None or age >= low) and (high is None or age <= high)
+            )
+            for sex in (codes.Sex.MALE, codes.Sex.FEMALE)
+        })
+    labels = [age_band_label(band) for band in bands]
+
+    cpc = sum(statuses[code] for code in codes.CPC_MEMBER_CODES)
+    university = sum(highest[code] for code in codes.UNIVERSITY_OR_ABOVE)
+    with_title = total - titles.get("", 0)
+    secondary = sum(highest[code] for code in ("40", "60", "70"))
+    education_summary = {
+        codes.name_for("education", code): figure(highest[code], total) for code in ("10", "20", "30")
+    }
+    education_summary[SECONDARY_OR_BELOW] = figure(secondary, total)
+    if highest.get(""):
+        education_summary[MISSING] = figure(highest[""], total)
+    rank_summary = {
+        name: figure(ranks[code], total)
+        for code, name in codes.RANK.items()
+        if code not in ("0150", "0160") and ranks[code]
+    }
+    rank_summary[CLERK_RANKS] = figure(ranks["0150"] + ranks["0160"], total)
+
+    ages_total = sum(age * count for age, count in histogram.items())
+    average = (
+        float((Decimal(ages_total) / Decimal(total)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+        if total else 0.0
+    )
+    return {
+        "as_of": as_of.isoformat(),
+        "total": total,
+        "average_age": average,
+        "age_histogram": {str(age): histogram[age] for age in sorted(histogram)},
+        "age_bands": {
+            label: figure(sum(counts.values()), total) for label, counts in zip(labels, band_counts)
+        },
+        "age_pyramid": {
+            "labels": labels,
+            "男": [counts[codes.Sex.MALE] for counts in band_counts],
+            "女": [counts[codes.Sex.FEMALE] for counts in band_counts],
+        },
+        "gender": {name: figure(sexes[code], total) for code, name in codes.Sex.choices},
+        "ethnicity": named(ethnicities, "ethnicity"),
+        "minority": figure(total - ethnicities.get(codes.HAN, 0), total),
+        "political_status": named(statuses, "political_status"),
+        "cpc_members": figure(cpc, total),
+        "non_party": figure(total - cpc, total),
+        "education": named(highest, "education"),
+        "education_summary": education_summary,
+        "bachelor_or_above": figure(university, total),
+        "postgraduate_or_master": figure(postgraduate_or_master, total),
+        "first_education": named(first, "education"),
+        "rank": named(ranks, "rank"),
+        "rank_summary": rank_summary,
+        "professional_title": {
+            title: figure(count, total)
+            for title, count in sorted(titles.items(), key=lambda item: (-item[1], item[0]))
+            if title
+        },
+        "with_professional_title": figure(with_title, total),
+    }
+
+
+def unit_for_reference(*, actor: Any, reference: str) -> Unit:
+    """A unit the actor may see, by full path (临江市/凤卧镇) or by a name only one unit has."""
+    units = Unit.objects.visible_to(actor)
+    unit = units.filter(path=reference.strip()).first()
+    if unit is not None:
+        return unit
+    matches = list(units.filter(name=reference.strip())[:2])
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise LookupError(f"单位名称不唯一，请写单位全称：{reference}")
+    raise LookupError(f"单位不存在：{reference}")
