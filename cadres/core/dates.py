@@ -16,16 +16,29 @@ def parse_month(value: object) -> tuple[dt.date, bool]:
 
     Returns the date (the 1st when only the month is given) and whether the day was given.
     Accepts 1975.03, 1975-03, 1975/03, 1975年3月, 197503, 1975.03.12, 1975-03-12, 19750312,
-    a date or datetime cell (the 1st of a month reads as the month alone), and a number cell such as 1975.03 (Excel turns 1975.10 into 1975.1,
-    so one decimal digit is read as the tens of the month).
+    a date or datetime cell (the 1st of a month reads as the month alone), and a number cell
+    such as 1975.03 or 197503 (Excel turns 1975.10 into 1975.1, so one decimal digit is read as
+    the tens of the month).
     """
+    if type(value) is str and len(value) == 7 and value[4] in ".-/":
+        # The common case, 1975.03 or 1975-03, without a regex.
+        year, month = value[:4], value[5:]
+        if year.isdigit() and month.isdigit():
+            try:
+                return dt.date(int(year), int(month), 1), False
+            except ValueError as error:
+                raise InvalidDate(value) from error
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
         # Excel stores a typed month (1975-03) as its 1st day, so the 1st means "the month".
         return value, value.day != 1
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        text = f"{value:.2f}" if isinstance(value, float) else str(value)
+    if isinstance(value, bool):
+        raise InvalidDate(str(value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, float):
+        text = f"{value:.2f}"
     else:
         text = str(value)
     match = _DATE_TEXT.match(text) or _COMPACT.match(text)

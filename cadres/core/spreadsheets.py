@@ -7,6 +7,8 @@ Windows Excel writes for "CSV") to be read as CSV.
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -14,6 +16,8 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Text files have no control characters but tab and line ends; binary files almost always do.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class UnreadableFile(ValueError):
@@ -28,13 +32,47 @@ class Workbook:
     sheets: dict[str, list[list[object]]]
 
 
+# Formats people upload by mistake, recognised so the message can name them.
+_OTHER_FORMATS = (
+    (b"%PDF", "PDF 文件"),
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"{\\rtf", "RTF 文档"),
+)
+NOT_A_SPREADSHEET = "文件不是电子表格（应为 .xlsx、.xls 或 .csv）"
+
+
+def human_size(size: int) -> str:
+    if size >= 1048576:
+        return f"{size / 1048576:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size} 字节"
+
+
+def check_size(size: int, *, max_bytes: int) -> None:
+    """Refuse a file by its size alone, before anything reads or parses it."""
+    if size > max_bytes:
+        raise UnreadableFile(f"文件过大（{human_size(size)}），上限为 {human_size(max_bytes)}")
+
+
 def read_workbook(content: bytes, *, max_bytes: int) -> Workbook:
-    if len(content) > max_bytes:
-        raise UnreadableFile(
-            f"文件过大（{len(content) / 1048576:.1f} MB），上限为 {max_bytes / 1048576:.0f} MB"
-        )
+    """Check the size, recognise the format by content, then parse: raises UnreadableFile."""
+    check_size(len(content), max_bytes=max_bytes)
     if not content.strip():
         raise UnreadableFile("文件是空的")
+    return parse_workbook(content)
+
+
+def parse_workbook(content: bytes) -> Workbook:
+    """The parser proper (calamine for .xlsx/.xls, csv for text); see read_workbook."""
+    for magic, kind in _OTHER_FORMATS:
+        if content.startswith(magic):
+            raise UnreadableFile(f"文件不是电子表格，而是 {kind}（应为 .xlsx、.xls 或 .csv）")
     if content.startswith(XLSX_MAGIC) or content.startswith(XLS_MAGIC):
         kind = "xlsx" if content.startswith(XLSX_MAGIC) else "xls"
         try:
@@ -44,14 +82,26 @@ def read_workbook(content: bytes, *, max_bytes: int) -> Workbook:
                 for name in book.sheet_names
             }
         except (CalamineError, ValueError, OSError) as error:
-            raise UnreadableFile(f"无法读取该{kind}文件，文件可能已损坏：{error}") from error
+            if kind == "xlsx" and not _zip_has_workbook(content):
+                # A whole zip without a workbook part: .docx, .zip and the like.
+                raise UnreadableFile(NOT_A_SPREADSHEET) from error
+            raise UnreadableFile(f"无法读取该 {kind} 文件，文件可能已损坏（{error}）") from error
         return Workbook(format=kind, sheets=sheets)
     return Workbook(format="csv", sheets={"": _read_csv(content)})
 
 
+def _zip_has_workbook(content: bytes) -> bool:
+    """False for a readable zip with no xl/ part; True otherwise (a damaged file says so)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return any(name.startswith("xl/") for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return True
+
+
 def _read_csv(content: bytes) -> list[list[object]]:
     if b"\x00" in content[:4096]:
-        raise UnreadableFile("文件不是电子表格（应为 .xlsx、.xls 或 .csv）")
+        raise UnreadableFile(NOT_A_SPREADSHEET)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -60,6 +110,8 @@ def _read_csv(content: bytes) -> list[list[object]]:
             continue
     else:
         raise UnreadableFile("文件不是电子表格，或不是 UTF-8 / GB18030 编码的 CSV")
+    if _CONTROL_CHARACTERS.search(text[:4096]):
+        raise UnreadableFile(NOT_A_SPREADSHEET)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:

@@ -69,8 +69,9 @@ def roster_read(*, content: bytes) -> tuple[str, ParsedRoster]:
     except UnreadableFile as error:
         raise RosterRejected([str(error)]) from error
     parsed = roster_parse(workbook, today=timezone.localdate())
-    if parsed.errors:
-        raise RosterRejected(list(parsed.errors))
+    errors: list[RowError | str] = [*parsed.errors, *_unit_parent_errors(parsed)]
+    if errors:
+        raise RosterRejected(errors)
     return workbook.format, parsed
 
 
@@ -85,7 +86,6 @@ def roster_import(*, actor: Any, content: bytes, file_name: str, dry_run: bool =
     report = ImportReport(file_format=file_format, rows=len(parsed.rows), dry_run=dry_run,
                           sample=parsed.rows[:20])
     with transaction.atomic():
-        _check_unit_parents(parsed)
         specs = _unit_specs(parsed)
         known = set(Unit.objects.filter(path__in=unit_paths_with_ancestors(s.path for s in specs))
                     .values_list("path", flat=True))
@@ -126,18 +126,16 @@ def _unit_specs(parsed: ParsedRoster) -> list[UnitSpec]:
     return list(specs.values())
 
 
-def _check_unit_parents(parsed: ParsedRoster) -> None:
+def _unit_parent_errors(parsed: ParsedRoster) -> list[RowError]:
     """A unit sheet row must name a parent that is in the sheet or already on record."""
     in_sheet = {unit.path for unit in parsed.units}
     wanted = {unit.parent_path for unit in parsed.units if unit.parent_path} - in_sheet
-    known = set(Unit.objects.filter(path__in=wanted).values_list("path", flat=True))
-    errors: list[RowError | str] = [
-        RowError("单位", unit.row, "上级单位", unit.parent_path, "不存在（既不在单位表中，也不在系统中）")
+    known = set(Unit.objects.filter(path__in=wanted).values_list("path", flat=True)) if wanted else set()
+    return [
+        RowError(UNIT_SHEET, unit.row, "上级单位", unit.parent_path, "不存在（既不在单位表中，也不在系统中）")
         for unit in parsed.units
         if unit.parent_path and unit.parent_path not in in_sheet and unit.parent_path not in known
     ]
-    if errors:
-        raise RosterRejected(errors)
 
 
 Changes = dict[str, list[Any]]
@@ -154,27 +152,52 @@ def _person_values(row: RosterRow, present: frozenset[str], units: dict[str, Uni
 
 
 def _match(parsed: ParsedRoster, units: dict[str, Unit]) -> tuple[list[RosterRow], list[tuple[Person, Changes]]]:
-    """Split rows into new people and changes to people on record."""
+    """Split rows into new people and changes to people on record.
+
+    A row is the person with its 身份证号, else the person with its 姓名 + 出生年月 + 单位
+    (when one of the two has no 身份证号: two different numbers are two people). Two rows that
+    come to the same person on record are an error.
+    """
     id_numbers = [row.values["id_number"] for row in parsed.rows if row.values.get("id_number")]
     by_id_number: dict[str, Person] = {}
     for start in range(0, len(id_numbers), 2000):
         for person in Person.objects.filter(id_number__in=id_numbers[start:start + 2000]):
             by_id_number[person.id_number] = person
-    names = {row.values["name"] for row in parsed.rows if not row.values.get("id_number")}
-    by_identity: dict[tuple[str, dt.date, int], Person] = {}
-    if names:
-        unit_ids = {units[row.values["unit_path"]].pk for row in parsed.rows}
-        for person in Person.objects.filter(unit_id__in=unit_ids).iterator(chunk_size=2000):
-            if person.name in names:
-                by_identity[(person.name, person.birth_date, person.unit_id)] = person
+    identities = {
+        (row.values["name"], units[row.values["unit_path"]].pk) for row in parsed.rows
+    }
+    names = {name for name, _ in identities}
+    unit_ids = {unit_id for _, unit_id in identities}
+    by_identity: dict[tuple[str, int, int, int], Person] = {}
+    for person in Person.objects.filter(unit_id__in=unit_ids, name__in=names) if len(names) <= 2000 else (
+        Person.objects.filter(unit_id__in=unit_ids).iterator(chunk_size=2000)
+    ):
+        if (person.name, person.unit_id) in identities:
+            birth = person.birth_date
+            by_identity[(person.name, birth.year, birth.month, person.unit_id)] = person
     new_rows: list[RosterRow] = []
     changed: list[tuple[Person, Changes]] = []
+    matched_rows: dict[int, int] = {}
+    errors: list[RowError | str] = []
     for row in parsed.rows:
-        person = by_id_number.get(row.values.get("id_number") or "") or by_identity.get(
-            (row.values["name"], row.values["birth"][0], units[row.values["unit_path"]].pk)
-        )
+        id_number = row.values.get("id_number") or ""
+        person = by_id_number.get(id_number) if id_number else None
+        if person is None:
+            birth = row.values["birth"][0]
+            candidate = by_identity.get(
+                (row.values["name"], birth.year, birth.month, units[row.values["unit_path"]].pk)
+            )
+            if candidate is not None and not (id_number and candidate.id_number):
+                person = candidate
         if person is None:
             new_rows.append(row)
+            continue
+        first = matched_rows.setdefault(person.pk, row.row)
+        if first != row.row:
+            errors.append(RowError(
+                ROSTER_SHEET, row.row, "姓名", row.values["name"],
+                f"与第{first}行对应系统中的同一人（{person.name}，身份证号 {person.id_number or '无'}）",
+            ))
             continue
         new_values = _person_values(row, parsed.present_fields, units)
         diff = {
@@ -184,6 +207,8 @@ def _match(parsed: ParsedRoster, units: dict[str, Unit]) -> tuple[list[RosterRow
         }
         if diff:
             changed.append((person, diff))
+    if errors:
+        raise RosterRejected(errors)
     return new_rows, changed
 
 

@@ -82,6 +82,9 @@ def _yes_no(value: object) -> bool:
 
 def _id_number(value: object) -> str:
     text = _text(value)
+    if isinstance(value, float) or "E+" in text.upper():
+        # Excel shows long numbers in scientific notation and drops digits past the 15th.
+        raise CellError("不是有效的身份证号（被 Excel 存成了数字，后几位已丢失；请将该列设为文本格式后重新录入）")
     try:
         return parse_id_number(text).number
     except InvalidIdNumber as error:
@@ -167,8 +170,10 @@ class RosterRow:
     values: dict[str, Any]
 
     @property
-    def identity_key(self) -> tuple[str, dt.date, str]:
-        return (self.values["name"], self.values["birth"][0], self.values["unit_path"])
+    def identity_key(self) -> tuple[str, int, int, str]:
+        """姓名 + 出生年月 + 单位: who the row is when it has no 身份证号."""
+        birth = self.values["birth"][0]
+        return (self.values["name"], birth.year, birth.month, self.values["unit_path"])
 
 
 @dataclass
@@ -226,19 +231,30 @@ def roster_parse(workbook: Workbook, *, today: dt.date) -> ParsedRoster:
     return parsed
 
 
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
 def _match_headers(header_row: list[object], errors: list[RowError]) -> list[tuple[int, Column]]:
     by_header = {column.header: column for column in ROSTER_COLUMNS}
     matched: list[tuple[int, Column]] = []
     seen: set[str] = set()
     for index, cell in enumerate(header_row):
-        header = _text(cell).replace(" ", "").replace("\u3000", "")
+        # Templates often mark required columns with an asterisk: 姓名* reads as 姓名.
+        header = _text(cell).replace(" ", "").replace("\u3000", "").strip("*＊")
         if not header:
             continue
         column = by_header.get(header)
         if column is None:
-            errors.append(RowError(ROSTER_SHEET, 1, f"第{index + 1}列", header, "不是模板中的列"))
+            errors.append(RowError(ROSTER_SHEET, 1, f"{column_letter(index)}列", header, "不是模板中的列"))
         elif header in seen:
-            errors.append(RowError(ROSTER_SHEET, 1, f"第{index + 1}列", header, "重复出现"))
+            errors.append(RowError(ROSTER_SHEET, 1, f"{column_letter(index)}列", header, "重复出现"))
         else:
             seen.add(header)
             matched.append((index, column))
@@ -332,20 +348,23 @@ def _check_row(
 
 
 def _check_duplicates(rows: list[RosterRow], errors: list[RowError]) -> None:
+    """The same person twice: the same 身份证号, or the same 姓名 + 出生年月 + 单位 where at
+    least one of the two rows has no 身份证号 (two different numbers are two people)."""
     by_id_number: dict[str, int] = {}
-    by_identity: dict[tuple[str, dt.date, str], int] = {}
+    by_identity: dict[tuple[str, int, int, str], tuple[int, str]] = {}
     for roster_row in rows:
-        id_number = roster_row.values.get("id_number")
+        id_number = roster_row.values.get("id_number") or ""
         if id_number:
             first = by_id_number.setdefault(id_number, roster_row.row)
             if first != roster_row.row:
                 errors.append(RowError(ROSTER_SHEET, roster_row.row, "身份证号", id_number, f"与第{first}行重复"))
                 continue
-        first = by_identity.setdefault(roster_row.identity_key, roster_row.row)
-        if first != roster_row.row:
+        key = roster_row.identity_key
+        first_row, first_id_number = by_identity.setdefault(key, (roster_row.row, id_number))
+        if first_row != roster_row.row and not (id_number and first_id_number):
             errors.append(RowError(
                 ROSTER_SHEET, roster_row.row, "姓名", roster_row.values["name"],
-                f"与第{first}行是同一人（姓名、出生年月、单位相同）",
+                f"与第{first_row}行是同一人（姓名、出生年月、单位相同）",
             ))
 
 

@@ -1,8 +1,10 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cadres.accounts.selectors import user_for_command
+from cadres.core.spreadsheets import UnreadableFile, check_size
 from cadres.people.services import RosterRejected, roster_import
 
 
@@ -17,10 +19,16 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, dry_run: bool, user: str | None, **options):
         if not file.is_file():
             raise CommandError(f"文件不存在：{file}")
+        actor = user_for_command(user)
+        try:
+            # An oversized file is refused by its size, before it is read.
+            check_size(file.stat().st_size, max_bytes=settings.ROSTER_MAX_BYTES)
+        except UnreadableFile as error:
+            self.stderr.write(str(error))
+            raise CommandError(f"{file.name}：{error}，未导入任何数据") from error
         try:
             report = roster_import(
-                actor=user_for_command(user), content=file.read_bytes(), file_name=file.name,
-                dry_run=dry_run,
+                actor=actor, content=file.read_bytes(), file_name=file.name, dry_run=dry_run,
             )
         except RosterRejected as rejected:
             for error in rejected.errors:

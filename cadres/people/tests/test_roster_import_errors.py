@@ -1,0 +1,468 @@
+"""Bad roster input, one class per test: the exact Chinese message, a failing command, and
+nothing written (the file also carries valid rows, so a partial write would show)."""
+
+import io
+import random
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cadres.audit.models import AuditEvent
+from cadres.core import spreadsheets as core_spreadsheets
+from cadres.org.models import Assignment, Unit
+from cadres.people.models import Person
+from cadres.people.services import RosterRejected, roster_import
+from cadres.people.spreadsheets import ROSTER_HEADERS
+from cadres.people.tests.factories import (
+    DEFAULT_UNIT,
+    id_number,
+    roster_csv,
+    roster_row,
+    roster_xlsx,
+    unit_row,
+)
+
+ZHANG_ID = id_number("1975.03", "男", serial=1)
+WANG_ID = id_number("1980.07", "男", serial=2)
+
+
+@pytest.fixture
+def on_record(db):
+    """Two people on record: 张三 with a 身份证号, 李四 without."""
+    roster_import(actor=None, file_name="before.xlsx", content=roster_xlsx([
+        roster_row(姓名="张三", 身份证号=ZHANG_ID),
+        roster_row(姓名="李四", 性别="女", 出生年月="1982.11", 身份证号="", 职务="科员", 职务层次="科员"),
+    ]))
+
+
+def database_state() -> dict[str, object]:
+    return {
+        "people": list(Person.objects.order_by("pk").values_list("pk", "name", "native_place", "unit_id")),
+        "units": list(Unit.objects.order_by("pk").values_list("pk", "path", "authorized_staffing")),
+        "assignments": list(Assignment.objects.order_by("pk").values_list("pk", "title", "ended_on")),
+        "audit_events": AuditEvent.objects.count(),
+    }
+
+
+def valid_rows() -> list[dict]:
+    """Row 2 updates 张三 on record, row 3 adds 王五: both would be written if the import were partial."""
+    return [
+        roster_row(姓名="张三", 身份证号=ZHANG_ID, 籍贯="浙江温州"),
+        roster_row(姓名="王五", 出生年月="1980.07", 身份证号=WANG_ID, 单位="平阳县/县教育局", 职务="局长", 职务层次="正科级"),
+    ]
+
+
+def bad_row(**overrides) -> dict:
+    """Row 4: a valid new person (赵六, no 身份证号) unless overridden."""
+    return roster_row(**{"姓名": "赵六", "出生年月": "1978.05", "身份证号": "", "单位": "平阳县/县财政局", **overrides})
+
+
+def import_rejected(tmp_path, content: bytes, file_name: str = "roster.xlsx") -> list[str]:
+    """Run `cadres import-roster`; assert it fails and wrote nothing; return its error lines."""
+    path = tmp_path / file_name
+    path.write_bytes(content)
+    before = database_state()
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_roster", str(path), stdout=stdout, stderr=stderr)
+    assert "未导入任何数据" in str(raised.value)
+    assert database_state() == before
+    return stderr.getvalue().splitlines()
+
+
+def test_missing_headers_are_named(on_record, tmp_path):
+    # given
+    headers = [h for h in ROSTER_HEADERS if h not in ("出生年月", "单位")]
+    content = roster_xlsx([*valid_rows(), bad_row()], headers=headers)
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["第1行 缺少必需的列：出生年月、单位"]
+
+
+def test_unknown_header_is_named_with_its_column_letter(on_record, tmp_path):
+    # given
+    headers = [*ROSTER_HEADERS, "爱好"]
+    content = roster_xlsx([*valid_rows(), bad_row(爱好="围棋")], headers=headers)
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["第1行 W列 “爱好” 不是模板中的列"]
+
+
+@pytest.mark.parametrize("header", ["姓名", "性别", "出生年月", "政治面貌", "单位", "职务层次"])
+def test_empty_required_cell(on_record, tmp_path, header):
+    # given
+    content = roster_xlsx([*valid_rows(), bad_row(**{header: ""})])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"第4行 {header} 为空（必填）"]
+
+
+@pytest.mark.parametrize("value", ["1975.13", "1975.00", "1975.02.30", "1975-13-01", "197513", "七五年三月", "1975.1.1.1"])
+def test_impossible_birth_month(on_record, tmp_path, value):
+    # given
+    content = roster_xlsx([*valid_rows(), bad_row(出生年月=value)])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"第4行 出生年月 “{value}” 不是有效的年月"]
+
+
+def test_impossible_month_in_an_optional_date_column(on_record, tmp_path):
+    # given
+    content = roster_xlsx([*valid_rows(), bad_row(任现职时间="2015.13")])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["第4行 任现职时间 “2015.13” 不是有效的年月"]
+
+
+def test_birth_in_the_future(on_record, tmp_path):
+    # given
+    content = roster_xlsx([*valid_rows(), bad_row(出生年月="2099.01", 入党时间="", 参加工作时间="", 任现职时间="", 任现职级时间="")])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["第4行 出生年月 “2099.01” 晚于今天"]
+
+
+def test_work_start_before_birth(on_record, tmp_path):
+    # given
+    content = roster_xlsx([*valid_rows(), bad_row(参加工作时间="1970.08")])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["第4行 参加工作时间 “1970.08” 早于出生年月"]
+
+
+def test_id_number_with_a_wrong_check_digit(on_record, tmp_path):
+    # given
+    valid = id_number("1978.05", "男", serial=3)
+    wrong = valid[:17] + ("0" if valid[17] != "0" else "1")
+    content = roster_xlsx([*valid_rows(), bad_row(身份证号=wrong)])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"第4行 身份证号 “{wrong}” 不是有效的身份证号（校验码错误）"]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("33032619780501", "应为18位"),
+        ("3303261978050112AB", "含有非法字符"),
+        ("330326197813011210", "出生日期部分无效"),
+    ],
+)
+def test_malformed_id_number(on_record, tmp_path, value, reason):
+    # given
+    content = roster_xlsx([*valid_rows(), bad_row(身份证号=value)])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"第4行 身份证号 “{value}” 不是有效的身份证号（{reason}）"]
+
+
+def test_id_number_stored_by_excel_as_a_number(on_record, tmp_path):
+    # given: Excel keeps 15 significant digits of a number cell
+    number = float(id_number("1978.05", "男", serial=4)[:17] + "1")
+    content = roster_xlsx([*valid_rows(), bad_row(身份证号=number)])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [
+        f"第4行 身份证号 “{int(number)}” 不是有效的身份证号"
+        "（被 Excel 存成了数字，后几位已丢失；请将该列设为文本格式后重新录入）"
+    ]
+
+
+def test_id_number_disagreeing_with_birth_month(on_record, tmp_path):
+    # given
+    number = id_number("1978.05", "男", serial=3)
+    content = roster_xlsx([*valid_rows(), bad_row(出生年月="1978.06", 身份证号=number)])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"第4行 身份证号 “{number}” 中的出生日期 1978.05.01 与出生年月 “1978.06” 不一致"]
+
+
+def test_id_number_disagreeing_with_birth_day(on_record, tmp_path):
+    # given
+    number = id_number("1978.05.20", "男", serial=3)
+    content = roster_xlsx([*valid_rows(), bad_row(出生年月="1978.05.21", 身份证号=number)])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"第4行 身份证号 “{number}” 中的出生日期 1978.05.20 与出生年月 “1978.05.21” 不一致"]
+
+
+def test_id_number_disagreeing_with_sex(on_record, tmp_path):
+    # given
+    number = id_number("1978.05", "男", serial=3)
+    content = roster_xlsx([*valid_rows(), bad_row(性别="女", 身份证号=number)])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"第4行 身份证号 “{number}” 中的性别（男）与性别 “女” 不一致"]
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "reason"),
+    [
+        ("政治面貌", "民主人士", "不是有效的政治面貌"),
+        ("职务层次", "处长", "不是有效的职务层次"),
+        ("性别", "男女", "不是有效的性别（应为男或女）"),
+        ("民族", "火星族", "不是有效的民族名称"),
+        ("全日制学历", "小学", "不是有效的学历"),
+        ("全日制学位", "学位", "不是有效的学位"),
+        ("是否班子成员", "可能", "应为“是”或“否”"),
+    ],
+)
+def test_unknown_coded_value(on_record, tmp_path, header, value, reason):
+    # given
+    content = roster_xlsx([*valid_rows(), bad_row(**{header: value})])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"第4行 {header} “{value}” {reason}"]
+
+
+def test_unit_whose_parent_is_missing(on_record, tmp_path):
+    # given: 县教育局 is neither in the unit sheet nor on record
+    units = [
+        unit_row("平阳县", unit_type="县"),
+        unit_row("平阳县/县财政局", unit_type="县直部门", staffing=12),
+        unit_row("平阳县/县教育局/教研室", unit_type="股室", staffing=3),
+    ]
+    content = roster_xlsx([*valid_rows(), bad_row()], units)
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["单位表第4行 上级单位 “平阳县/县教育局” 不存在（既不在单位表中，也不在系统中）"]
+
+
+def test_unit_whose_parent_disagrees_with_its_path(on_record, tmp_path):
+    # given
+    units = [unit_row("平阳县/县财政局", parent="平阳县/县政府")]
+    content = roster_xlsx([*valid_rows(), bad_row()], units)
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["单位表第2行 上级单位 “平阳县/县政府” 与单位全称不一致（“平阳县/县财政局”的上级应为“平阳县”）"]
+
+
+def test_same_id_number_twice_in_one_file(on_record, tmp_path):
+    # given
+    content = roster_xlsx([*valid_rows(), bad_row(姓名="王小五", 出生年月="1980.07", 身份证号=WANG_ID)])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"第4行 身份证号 “{WANG_ID}” 与第3行重复"]
+
+
+def test_same_name_birth_and_unit_twice_in_one_file(on_record, tmp_path):
+    # given: row 4 has no 身份证号 and the 姓名, 出生年月 and 单位 of row 3
+    content = roster_xlsx([*valid_rows(), bad_row(姓名="王五", 出生年月="1980.07", 单位="平阳县/县教育局")])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["第4行 姓名 “王五” 与第3行是同一人（姓名、出生年月、单位相同）"]
+
+
+def test_two_rows_matching_the_same_person_on_record(on_record, tmp_path):
+    # given: 李四 is on record without a 身份证号; rows 4 and 5 both match her by 姓名 + 出生年月
+    # + 单位 and carry two different numbers. The conflict shows only against the database,
+    # after the import has begun writing units (平阳县/县财政局 is new), which must roll back.
+    li_si = {"姓名": "李四", "性别": "女", "出生年月": "1982.11", "单位": DEFAULT_UNIT, "职务": "科员", "职务层次": "科员"}
+    first = id_number("1982.11", "女", serial=4)
+    second = id_number("1982.11", "女", serial=6)
+    content = roster_xlsx([*valid_rows(), bad_row(), roster_row(**li_si, 身份证号=first), roster_row(**li_si, 身份证号=second)])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["第6行 姓名 “李四” 与第5行对应系统中的同一人（李四，身份证号 无）"]
+    assert not Unit.objects.filter(path="平阳县/县财政局").exists()
+
+
+def test_every_error_of_a_file_is_listed_in_row_order(on_record, tmp_path):
+    # given
+    content = roster_xlsx([
+        *valid_rows(),
+        bad_row(出生年月="1975.13", 职务层次="处长"),
+        bad_row(姓名="", 出生年月="1979.01"),
+    ])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [
+        "第4行 出生年月 “1975.13” 不是有效的年月",
+        "第4行 职务层次 “处长” 不是有效的职务层次",
+        "第5行 姓名 为空（必填）",
+    ]
+
+
+def _png() -> bytes:
+    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" + bytes(64)
+
+
+def _pdf() -> bytes:
+    return b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n" + bytes(range(256)) * 4
+
+
+def _docx() -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return output.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (_png(), "文件不是电子表格，而是 PNG 图片（应为 .xlsx、.xls 或 .csv）"),
+        (_pdf(), "文件不是电子表格，而是 PDF 文件（应为 .xlsx、.xls 或 .csv）"),
+        (_docx(), "文件不是电子表格（应为 .xlsx、.xls 或 .csv）"),
+        (random.Random(2).randbytes(4096), "文件不是电子表格（应为 .xlsx、.xls 或 .csv）"),
+        (bytes(b % 250 + 1 for b in random.Random(3).randbytes(4096)), "文件不是电子表格，或不是 UTF-8 / GB18030 编码的 CSV"),
+        (b"just some words\nwithout any columns\n", "文件不是电子表格（未找到以逗号分隔的表头）"),
+    ],
+    ids=["png", "pdf", "docx", "random", "random_without_nul", "plain_text"],
+)
+def test_file_that_is_not_a_spreadsheet(on_record, tmp_path, content, message):
+    # when
+    errors = import_rejected(tmp_path, content, file_name="roster.xlsx")
+
+    # then
+    assert errors == [message]
+
+
+def test_truncated_xlsx(on_record, tmp_path):
+    # given
+    content = roster_xlsx([*valid_rows(), bad_row()])[:2000]
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert len(errors) == 1
+    assert errors[0].startswith("无法读取该 xlsx 文件，文件可能已损坏")
+
+
+@pytest.mark.parametrize("content", [b"", b"  \r\n \n"], ids=["zero_bytes", "whitespace"])
+def test_empty_file(on_record, tmp_path, content):
+    # when
+    errors = import_rejected(tmp_path, content, file_name="roster.csv")
+
+    # then
+    assert errors == ["文件是空的"]
+
+
+def test_workbook_with_an_empty_roster_sheet(on_record, tmp_path):
+    # given
+    content = roster_xlsx([], headers=[])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["第1行 表格是空的，没有表头"]
+
+
+def test_roster_with_headers_only(on_record, tmp_path):
+    # given
+    content = roster_csv([])
+
+    # when
+    errors = import_rejected(tmp_path, content, file_name="roster.csv")
+
+    # then
+    assert errors == ["第2行 表格只有表头，没有干部数据"]
+
+
+def test_workbook_without_the_roster_sheet(on_record, tmp_path):
+    # given
+    content = roster_xlsx([*valid_rows()], sheet_name="Sheet1")
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["第1行 未找到工作表“干部名册”（文件中的工作表：Sheet1）"]
+
+
+def _parser_must_not_run(*args, **kwargs):
+    raise AssertionError("the parser ran on an oversized file")
+
+
+def test_oversized_file_is_refused_before_parsing(on_record, tmp_path, settings, monkeypatch):
+    # given
+    content = roster_xlsx([*valid_rows(), bad_row()])
+    settings.ROSTER_MAX_BYTES = 1024
+    monkeypatch.setattr(core_spreadsheets, "parse_workbook", _parser_must_not_run)
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"文件过大（{len(content) / 1024:.1f} KB），上限为 1.0 KB"]
+
+
+def test_oversized_upload_is_refused_before_parsing(on_record, settings, monkeypatch):
+    # given: the web page hands the uploaded bytes to the service
+    content = roster_xlsx([*valid_rows(), bad_row()])
+    settings.ROSTER_MAX_BYTES = 3 * 1048576
+    content = content + bytes(3 * 1048576)
+    monkeypatch.setattr(core_spreadsheets, "parse_workbook", _parser_must_not_run)
+    before = database_state()
+
+    # when
+    with pytest.raises(RosterRejected) as raised:
+        roster_import(actor=None, content=content, file_name="big.xlsx")
+
+    # then
+    assert raised.value.errors == [f"文件过大（{len(content) / 1048576:.1f} MB），上限为 3.0 MB"]
+    assert database_state() == before
