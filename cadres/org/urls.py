@@ -1,3 +1,9 @@
 from django.urls import path
-app_name="org"
-urlpatterns=[]
+
+from cadres.org import views
+
+app_name = "org"
+urlpatterns = [
+    path("", views.unit_tree_page, name="unit_tree"),
+    path("<int:pk>/", views.unit_detail, name="unit_detail"),
+]
