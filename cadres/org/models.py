@@ -10,10 +10,16 @@ PATH_SEPARATOR = "/"
 
 class UnitQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> "UnitQuerySet":
-        """The units a user may see. Unit scopes narrow this (issue: roles and unit scope)."""
-        if user is None or not user.is_authenticated:
+        """The units a user may see: the units of the user's grants (管理权限 and
+        信息维护权限) with their subtrees; every unit for superusers and 系统管理员."""
+        from cadres.accounts.scopes import access_for, subtree_q
+
+        access = access_for(user)
+        if access.all_units:
+            return self
+        if not access.visible_paths:
             return self.none()
-        return self
+        return self.filter(subtree_q(access.visible_paths))
 
     def subtree_of(self, unit: "Unit") -> "UnitQuerySet":
         """The unit and every unit below it."""

@@ -8,10 +8,16 @@ from cadres.core import codes
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> "PersonQuerySet":
-        """The people a user may see. Unit scopes narrow this (issue: roles and unit scope)."""
-        if user is None or not user.is_authenticated:
+        """The people a user may see: those in the units of the user's grants (管理权限 and
+        信息维护权限, each unit with its subtree); everyone for superusers and 系统管理员."""
+        from cadres.accounts.scopes import access_for, subtree_q
+
+        access = access_for(user)
+        if access.all_units:
+            return self
+        if not access.visible_paths:
             return self.none()
-        return self
+        return self.filter(subtree_q(access.visible_paths, prefix="unit__"))
 
 
 class Person(models.Model):

@@ -1,0 +1,49 @@
+"""Helpers for tests in every app: users holding a role over some units.
+
+    clerk = user_with_role("unit_clerk", maintained=[township])
+    officer = user_with_role("cadre_office", managed=[county])
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from cadres.accounts.models import Grant, Role
+
+TEST_PASSWORD = "Test-pass-2026!"
+
+
+def user_with_role(
+    role_code: str, *, managed: Iterable[Any] = (), maintained: Iterable[Any] = (),
+    username: str | None = None, password: str = TEST_PASSWORD, **fields: Any,
+) -> Any:
+    """A user with one grant of the role over the given units (each with its subtree)."""
+    username = username or f"{role_code}-{get_user_model().objects.count() + 1}"
+    user = get_user_model().objects.create_user(username=username, password=password, **fields)
+    grant = Grant.objects.create(user=user, role=Role.objects.get(code=role_code))
+    grant.managed_units.set(list(managed))
+    grant.maintained_units.set(list(maintained))
+    return user
+
+
+def unit_tree() -> dict[str, Any]:
+    """A county with two townships and an office under the first one."""
+    from cadres.org.models import Unit
+
+    county = Unit.objects.create(name="某县", path="某县", depth=0)
+    east = Unit.objects.create(name="东镇", path="某县/东镇", parent=county, depth=1)
+    east_office = Unit.objects.create(name="党政办", path="某县/东镇/党政办", parent=east, depth=2)
+    west = Unit.objects.create(name="西镇", path="某县/西镇", parent=county, depth=1)
+    return {"county": county, "east": east, "east_office": east_office, "west": west}
+
+
+def person_in(unit: Any, name: str = "张三", **fields: Any) -> Any:
+    import datetime as dt
+
+    from cadres.people.models import Person
+
+    values = {"sex": "1", "ethnicity": "01", "birth_date": dt.date(1980, 5, 1),
+              "political_status": "01", "rank": "0142"}
+    values.update(fields)
+    return Person.objects.create(name=name, unit=unit, **values)

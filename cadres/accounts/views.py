@@ -1,0 +1,275 @@
+"""Sign-in pages (password, two-factor, forced password change) and the administrator's user
+and grant management."""
+
+import base64
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, get_user_model, login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import devices_for_user, login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cadres.accounts import services
+from cadres.accounts.decorators import require
+from cadres.accounts.forms import (
+    GrantForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    TokenForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
+from cadres.accounts.models import Grant
+from cadres.accounts.permissions import can_manage_users
+from cadres.audit.models import AuditAction
+from cadres.audit.services import record
+
+User = get_user_model()
+
+
+def client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _after_login(request: HttpRequest) -> HttpResponse:
+    return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return _after_login(request)
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        ip_address = client_ip(request)
+        if services.login_is_locked(username=username, ip_address=ip_address):
+            form.add_error(None, "登录失败次数过多，账户已暂时锁定，请15分钟后再试。")
+        else:
+            user = authenticate(request, username=username,
+                                password=form.cleaned_data["password"])
+            if user is None:
+                known = User.objects.filter(username=username).first()
+                locked = services.login_attempt_record(
+                    username=username, ip_address=ip_address, user=known, succeeded=False
+                )
+                form.add_error(None, "登录失败次数过多，账户已暂时锁定，请15分钟后再试。"
+                               if locked else "用户名或密码不正确。")
+            else:
+                login(request, user)
+                services.login_attempt_record(
+                    username=username, ip_address=ip_address, user=user, succeeded=True
+                )
+                return _after_login(request)
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+@login_not_required
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.user_logged_out(user=request.user)
+    logout(request)
+    messages.info(request, "已退出登录。")
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_password_change(user=request.user, actor=request.user,
+                                      new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "密码已修改。")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/password_change.html", {
+        "form": form, "forced": request.user.must_change_password,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of a sign-in: the code from the authenticator app."""
+    devices = list(devices_for_user(request.user, confirmed=True))
+    if not devices:
+        return redirect("accounts:otp_enroll")
+    if request.user.is_verified():
+        return _after_login(request)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        device = next((d for d in devices if d.verify_token(token)), None)
+        if device is not None:
+            otp_login(request, device)
+            return _after_login(request)
+        record(actor=request.user, action=AuditAction.TWO_FACTOR_FAILED, target=request.user,
+               changes={"ip": client_ip(request)})
+        form.add_error("token", "动态口令不正确或已过期。多次输错后需等待更长时间。")
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def _qr_svg(data: str) -> str:
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    return image.to_string(encoding="unicode")
+
+
+@require_http_methods(["GET", "POST"])
+def otp_enroll(request: HttpRequest) -> HttpResponse:
+    """Bind an authenticator app: scan the QR code, type one code to confirm.
+
+    Only while the user has no confirmed device; replacing a device takes an administrator's
+    reset, so a stolen password alone cannot enroll a new one.
+    """
+    if any(True for _ in devices_for_user(request.user, confirmed=True)):
+        return redirect("accounts:otp_verify")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="动态口令", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            record(actor=request.user, action=AuditAction.TWO_FACTOR_ENROLLED,
+                   target=request.user)
+            otp_login(request, device)
+            messages.success(request, "动态口令已绑定，今后登录时需输入动态口令。")
+            return _after_login(request)
+        form.add_error("token", "动态口令不正确，请确认手机时间准确后重试。")
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(request, "accounts/otp_enroll.html", {
+        "form": form, "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 (generated SVG)
+        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+        "next": _next_url(request),
+    })
+
+
+# User and grant management (系统管理员).
+
+@require(can_manage_users, "管理用户和授权")
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = User.objects.order_by("username").prefetch_related("grants__role")
+    query = request.GET.get("q", "").strip()
+    if query:
+        users = users.filter(username__icontains=query) | users.filter(full_name__icontains=query)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page, "query": query})
+
+
+@require(can_manage_users, "管理用户和授权")
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, f"已新增用户 {user.username}。")
+        return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "title": "新增用户"})
+
+
+@require(can_manage_users, "管理用户和授权")
+@require_http_methods(["GET", "POST"])
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = get_object_or_404(User, pk=pk)
+    form = UserUpdateForm(request.POST or None, initial={
+        "full_name": subject.full_name, "email": subject.email, "is_active": subject.is_active,
+        "person": subject.person,
+    })
+    if request.method == "POST" and form.is_valid():
+        if subject == request.user and not form.cleaned_data["is_active"]:
+            form.add_error("is_active", "不能停用自己的账户。")
+        else:
+            services.user_update(actor=request.user, user=subject, **form.cleaned_data)
+            messages.success(request, "用户信息已保存。")
+            return redirect("accounts:user_detail", pk=subject.pk)
+    grants = subject.grants.select_related("role").prefetch_related(
+        "managed_units", "maintained_units")
+    has_device = TOTPDevice.objects.filter(user=subject, confirmed=True).exists()
+    return render(request, "accounts/user_detail.html", {
+        "subject": subject, "form": form, "grants": grants, "has_device": has_device,
+        "reset_form": PasswordResetForm(),
+    })
+
+
+@require(can_manage_users, "管理用户和授权")
+@require_POST
+def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = get_object_or_404(User, pk=pk)
+    form = PasswordResetForm(request.POST)
+    if form.is_valid():
+        services.user_password_reset(actor=request.user, user=subject,
+                                     new_password=form.cleaned_data["password"])
+        messages.success(request, "已设置临时密码，用户下次登录时须修改。")
+    else:
+        for error in form.errors.get("password", []):
+            messages.error(request, f"密码未修改：{error}")
+    return redirect("accounts:user_detail", pk=subject.pk)
+
+
+@require(can_manage_users, "管理用户和授权")
+@require_POST
+def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = get_object_or_404(User, pk=pk)
+    services.user_two_factor_reset(actor=request.user, user=subject)
+    messages.success(request, "已重置动态口令，用户下次登录时重新绑定。")
+    return redirect("accounts:user_detail", pk=subject.pk)
+
+
+@require(can_manage_users, "管理用户和授权")
+@require_http_methods(["GET", "POST"])
+def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = get_object_or_404(User, pk=pk)
+    form = GrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.grant_create(actor=request.user, user=subject, **form.cleaned_data)
+        messages.success(request, "授权已新增。")
+        return redirect("accounts:user_detail", pk=subject.pk)
+    return render(request, "accounts/grant_form.html", {
+        "form": form, "subject": subject, "title": "新增授权"})
+
+
+@require(can_manage_users, "管理用户和授权")
+@require_http_methods(["GET", "POST"])
+def grant_update(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = get_object_or_404(Grant.objects.select_related("user", "role"), pk=pk)
+    form = GrantForm(request.POST or None, instance=grant)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # The form must not save: the service writes and records old → new.
+        grant.refresh_from_db()
+        services.grant_update(actor=request.user, grant=grant, **data)
+        messages.success(request, "授权已修改。")
+        return redirect("accounts:user_detail", pk=grant.user_id)
+    return render(request, "accounts/grant_form.html", {
+        "form": form, "subject": grant.user, "grant": grant, "title": "修改授权"})
+
+
+@require(can_manage_users, "管理用户和授权")
+@require_POST
+def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = get_object_or_404(Grant.objects.select_related("user"), pk=pk)
+    user_id = grant.user_id
+    services.grant_revoke(actor=request.user, grant=grant)
+    messages.success(request, "授权已撤销。")
+    return redirect("accounts:user_detail", pk=user_id)
