@@ -1,0 +1,482 @@
+"""Every read of the plans app: age-limit forecasts, team rosters at a date and plan-target gaps.
+
+Who is a team member (班子成员) on a date follows the posts (Assignment): a post counts from
+its start date (or always, without one) up to the day before its end date, since a new post
+starts on the day the old one ends.
+"""
+
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from cadres.core import codes
+from cadres.core.dates import add_months, age_on, format_month
+from cadres.org.models import Assignment, Unit
+from cadres.people.models import Person
+from cadres.plans.models import AgeLimitRuleSet, PlanTarget, PrincipalTitle
+from cadres.plans.rules import limit_for, limits_from_ages, reach_date, reaching_q
+
+
+class _System:
+    """The command line's actor: the local operator reads every record."""
+
+    is_authenticated = True
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = _System()
+
+LimitsArgument = Mapping[str, int] | AgeLimitRuleSet | Iterable[Any]
+
+
+def held_on_q(as_of: dt.date, prefix: str = "") -> Q:
+    """Posts held on a date: started on or before it (or undated), not yet ended."""
+    return (Q(**{f"{prefix}started_on__isnull": True}) | Q(**{f"{prefix}started_on__lte": as_of})) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": as_of})
+    )
+
+
+def people_visible(*, actor: Any) -> QuerySet[Person]:
+    if actor is SYSTEM:
+        return Person.objects.all()
+    return Person.objects.visible_to(actor)
+
+
+def people_in_scope(
+    *, actor: Any, as_of: dt.date, unit: Unit | None = None, team_members_only: bool = False
+) -> QuerySet[Person]:
+    """The people of a unit's subtree (everyone, or those on a team at `as_of`)."""
+    people = people_visible(actor=actor)
+    if team_members_only:
+        posts = Assignment.objects.filter(held_on_q(as_of), is_team_member=True)
+        if unit is not None:
+            posts = posts.filter(unit__in=Unit.objects.subtree_of(unit))
+        return people.filter(pk__in=posts.values("person_id"))
+    if unit is not None:
+        people = people.filter(unit__in=Unit.objects.subtree_of(unit))
+    return people
+
+
+def rule_set_default(kind: str = AgeLimitRuleSet.Kind.POST_AGE_LIMIT) -> AgeLimitRuleSet | None:
+    return (
+        AgeLimitRuleSet.objects.prefetch_related("limits")
+        .filter(kind=kind)
+        .order_by("-is_default", "name")
+        .first()
+    )
+
+
+def rule_set_list() -> QuerySet[AgeLimitRuleSet]:
+    return AgeLimitRuleSet.objects.prefetch_related("limits").all()
+
+
+def limits_resolve(limits: LimitsArgument) -> list[Any]:
+    """Limits from a rule set, a {rank code: age} mapping, or a list of limits."""
+    if isinstance(limits, AgeLimitRuleSet):
+        return list(limits.limits.all())
+    if isinstance(limits, Mapping):
+        return limits_from_ages(limits)
+    return list(limits)
+
+
+def percent(part: int, whole: int) -> float:
+    """part ÷ whole × 100 with two decimals (0 for an empty whole)."""
+    if not whole:
+        return 0.0
+    return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01")))
+
+
+def _year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def age_limit_forecast(
+    *,
+    actor: Any,
+    as_of: dt.date,
+    until: dt.date,
+    limits: LimitsArgument,
+    unit: Unit | None = None,
+    team_members_only: bool = False,
+    group: str = "",
+    include_people: bool = True,
+) -> dict[str, Any]:
+    """Who reaches the age limit after `as_of` and on or before `until` (年龄到杠预测).
+
+    A person reaches the limit on the 1st of the month he turns that age (rules.py), and is
+    counted in `reaching` when as_of < that date <= until. People who had reached it on or
+    before `as_of` are not in `reaching` (they are past the limit already); they are counted
+    apart in `already_reached`. `share` is `reaching` over the scope's headcount, in percent.
+    `by_year` splits `reaching` by calendar year, every year from as_of's to until's.
+    """
+    limit_list = limits_resolve(limits)
+    scope = people_in_scope(actor=actor, as_of=as_of, unit=unit, team_members_only=team_members_only)
+    reaching = reaching_q(limit_list, after=as_of, until=until, group=group)
+    years = list(range(as_of.year, until.year + 1))
+    aggregates: dict[str, Any] = {
+        "total": Count("pk"),
+        "reaching": Count("pk", filter=reaching),
+        "women": Count("pk", filter=reaching & Q(sex=codes.Sex.FEMALE)),
+        "non_party": Count("pk", filter=reaching & ~Q(political_status__in=codes.CPC_MEMBER_CODES)),
+        "minority": Count("pk", filter=reaching & ~Q(ethnicity=codes.HAN)),
+        "already_reached": Count("pk", filter=reaching_q(limit_list, after=None, until=as_of,
+                                                          group=group)),
+    }
+    for year in years:
+        start = max(as_of, _year_end(year - 1))
+        end = min(until, _year_end(year))
+        aggregates[f"year_{year}"] = Count(
+            "pk", filter=reaching_q(limit_list, after=start, until=end, group=group)
+        )
+    counts = scope.aggregate(**aggregates)
+    result: dict[str, Any] = {
+        "as_of": as_of.isoformat(),
+        "until": until.isoformat(),
+        "unit": unit.path if unit is not None else "",
+        "team_members_only": team_members_only,
+        "rule_set": limits.name if isinstance(limits, AgeLimitRuleSet) else "",
+        "limits": [_limit_row(limit) for limit in limit_list if limit.group == group],
+        "total": counts["total"],
+        "reaching": counts["reaching"],
+        "share": percent(counts["reaching"], counts["total"]),
+        "by_year": {str(year): counts[f"year_{year}"] for year in years},
+        "women": counts["women"],
+        "non_party": counts["non_party"],
+        "minority": counts["minority"],
+        "already_reached": counts["already_reached"],
+    }
+    if include_people:
+        result["people"] = _reaching_people(scope.filter(reaching), limit_list, group)
+    return result
+
+
+def _limit_row(limit: Any) -> dict[str, Any]:
+    return {
+        "rank": codes.name_for("rank", limit.rank) or "全部",
+        "sex": codes.name_for("sex", limit.sex) or "全部",
+        "age_years": limit.age_years,
+        "extra_months": limit.extra_months,
+        "raise_from": format_month(limit.raise_from),
+        "raise_every_months": limit.raise_every_months,
+        "raise_cap_months": limit.raise_cap_months,
+    }
+
+
+def _reaching_people(people: QuerySet[Person], limits: list[Any], group: str) -> list[dict[str, Any]]:
+    rows = []
+    for person in people.select_related("unit").only(
+        "name", "sex", "birth_date", "rank", "post_title", "political_status", "ethnicity",
+        "unit__path",
+    ):
+        limit = limit_for(limits, rank=person.rank, sex=person.sex, group=group)
+        reached = reach_date(limit, person.birth_date)
+        rows.append({
+            "id": person.pk,
+            "name": person.name,
+            "unit": person.unit.path,
+            "post_title": person.post_title,
+            "rank": codes.name_for("rank", person.rank),
+            "sex": codes.name_for("sex", person.sex),
+            "birth_month": format_month(person.birth_date),
+            "limit_month": format_month(reached),
+            "_reached": reached,
+        })
+    rows.sort(key=lambda row: (row["_reached"], row["unit"], row["id"]))
+    for row in rows:
+        del row["_reached"]
+    return rows
+
+
+# Teams (领导班子) at a date
+
+
+_TITLE_SPLIT = re.compile(r"[、，,/\s]+")
+
+
+@dataclass
+class TeamMember:
+    person: Person
+    title: str
+    rank: str
+    age: int
+    is_principal: bool
+
+    @property
+    def name(self) -> str:
+        return self.person.name
+
+
+@dataclass
+class Team:
+    """A unit's leadership team on a date: the members holding team posts there."""
+
+    unit: Unit
+    members: list[TeamMember] = field(default_factory=list)
+
+    @property
+    def principals(self) -> list[TeamMember]:
+        return [member for member in self.members if member.is_principal]
+
+
+def principal_titles() -> frozenset[str]:
+    return frozenset(PrincipalTitle.objects.values_list("title", flat=True))
+
+
+def is_principal_title(title: str, titles: frozenset[str]) -> bool:
+    """A title one of whose parts (split at 、，, / and spaces) is a principal title."""
+    return any(part in titles for part in _TITLE_SPLIT.split(title) if part)
+
+
+def teams_on(
+    *, actor: Any, as_of: dt.date, unit: Unit | None = None, unit_type: str | None = None
+) -> list[Team]:
+    """Every team on a date: units with team members then, in unit order, members in post order.
+
+    Optionally only units of a subtree and of one unit type.
+    """
+    visible = people_visible(actor=actor)
+    posts = (
+        Assignment.objects.filter(held_on_q(as_of), is_team_member=True, person__in=visible)
+        .select_related("person", "unit")
+        .order_by("unit__path", "unit_id", "id")
+    )
+    if unit is not None:
+        posts = posts.filter(unit__in=Unit.objects.subtree_of(unit))
+    if unit_type is not None:
+        posts = posts.filter(unit__unit_type=unit_type)
+    titles = principal_titles()
+    teams: dict[int, Team] = {}
+    for post in posts:
+        team = teams.setdefault(post.unit_id, Team(unit=post.unit))
+        team.members.append(TeamMember(
+            person=post.person,
+            title=post.title,
+            rank=post.rank or post.person.rank,
+            age=age_on(post.person.birth_date, as_of),
+            is_principal=is_principal_title(post.title, titles),
+        ))
+    return list(teams.values())
+
+
+# Plan targets and gaps (结构缺项)
+
+
+def target_list(*, plan_name: str | None = None) -> QuerySet[PlanTarget]:
+    targets = PlanTarget.objects.select_related("unit")
+    if plan_name:
+        targets = targets.filter(plan_name=plan_name)
+    return targets
+
+
+def plan_names() -> list[str]:
+    return list(PlanTarget.objects.order_by("plan_name").values_list("plan_name", flat=True).distinct())
+
+
+def counts_toward(target: PlanTarget, person: Person, age: int) -> bool:
+    """Whether a person counts toward a target's measure."""
+    measure = PlanTarget.Measure
+    if target.measure == measure.AGE_AT_MOST:
+        return age <= (target.age or 0)
+    if target.measure == measure.WOMEN:
+        return person.sex == codes.Sex.FEMALE
+    if target.measure == measure.NON_PARTY:
+        return person.political_status not in codes.CPC_MEMBER_CODES
+    if target.measure == measure.MINORITY:
+        return person.ethnicity != codes.HAN
+    if target.measure == measure.BACHELOR_OR_ABOVE:
+        return person.highest_education in codes.UNIVERSITY_OR_ABOVE
+    if target.measure == measure.POSTGRADUATE_OR_MASTER:
+        return (
+            person.highest_education == codes.POSTGRADUATE
+            or person.full_time_degree in codes.MASTER_OR_DOCTOR
+            or person.in_service_degree in codes.MASTER_OR_DOCTOR
+        )
+    raise ValueError(target.measure)
+
+
+def required_count(target: PlanTarget, headcount: int) -> int:
+    """The fewest people that meet a target: the count, or the percentage rounded up."""
+    if target.threshold_kind == PlanTarget.ThresholdKind.COUNT:
+        return int(target.threshold)
+    return math.ceil(Decimal(target.threshold) * headcount / 100)
+
+
+@dataclass
+class GroupResult:
+    """One target on one group of people (a team, or a pooled scope)."""
+
+    label: str
+    unit: Unit | None
+    headcount: int
+    counted: list[str]
+    required: int
+
+    @property
+    def count(self) -> int:
+        return len(self.counted)
+
+    @property
+    def share(self) -> float:
+        return percent(self.count, self.headcount)
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.required - self.count)
+
+    @property
+    def is_met(self) -> bool:
+        return self.missing == 0
+
+
+@dataclass
+class TargetResult:
+    target: PlanTarget
+    groups: list[GroupResult]
+
+    @property
+    def met(self) -> int:
+        return sum(1 for group in self.groups if group.is_met)
+
+    @property
+    def missed(self) -> int:
+        return len(self.groups) - self.met
+
+    @property
+    def missing(self) -> int:
+        return sum(group.missing for group in self.groups)
+
+
+def _group_result(target: PlanTarget, label: str, unit: Unit | None,
+                  people: list[tuple[Person, int]]) -> GroupResult:
+    if target.ranks:
+        people = [(person, age) for person, age in people if person.rank in target.ranks]
+    counted = [person.name for person, age in people if counts_toward(target, person, age)]
+    return GroupResult(label=label, unit=unit, headcount=len(people), counted=counted,
+                       required=required_count(target, len(people)))
+
+
+def target_evaluate(*, actor: Any, target: PlanTarget, as_of: dt.date) -> TargetResult:
+    """A target on every group it covers: each team of the unit type, or the pooled subtree."""
+    if target.scope == PlanTarget.Scope.EACH_TEAM:
+        groups = [
+            _group_result(
+                target, team.unit.path, team.unit,
+                [(_with_rank(member), member.age) for member in team.members],
+            )
+            for team in teams_on(actor=actor, as_of=as_of, unit_type=target.unit_type)
+        ]
+        return TargetResult(target=target, groups=groups)
+    people = people_in_scope(actor=actor, as_of=as_of, unit=target.unit,
+                             team_members_only=target.team_members_only)
+    pooled = [(person, age_on(person.birth_date, as_of)) for person in people.order_by("id")]
+    return TargetResult(
+        target=target,
+        groups=[_group_result(target, target.unit.path, target.unit, pooled)],
+    )
+
+
+def _with_rank(member: TeamMember) -> Person:
+    # The rank of the team post held on the date, not today's.
+    member.person.rank = member.rank
+    return member.person
+
+
+def plan_gaps(*, actor: Any, as_of: dt.date, plan_name: str | None = None) -> list[TargetResult]:
+    """Every target (of one plan, or all) evaluated on a date."""
+    return [
+        target_evaluate(actor=actor, target=target, as_of=as_of)
+        for target in target_list(plan_name=plan_name)
+    ]
+
+
+# Forecast per team
+
+
+@dataclass
+class TeamLoss:
+    """A team that loses, within the forecast, its only woman, its only member aged 35 or
+    under, or a principal."""
+
+    team: Team
+    kind: str
+    member: TeamMember
+    month: dt.date
+    reason: str
+
+
+YOUNG_AGE = 35
+
+
+def team_forecast(
+    *,
+    actor: Any,
+    as_of: dt.date,
+    until: dt.date,
+    limits: LimitsArgument,
+    unit: Unit | None = None,
+    group: str = "",
+) -> dict[str, Any]:
+    """Per team: who reaches the limit in each year of (as_of, until], and the teams at risk.
+
+    A team loses its only woman or a principal when that member reaches the limit in the
+    period. It loses its only member aged 35 or under when he reaches the limit or turns 36
+    in the period, whichever comes first.
+    """
+    limit_list = limits_resolve(limits)
+    years = list(range(as_of.year, until.year + 1))
+    rows = []
+    losses: list[TeamLoss] = []
+    for team in teams_on(actor=actor, as_of=as_of, unit=unit):
+        reaching: dict[int, list[tuple[TeamMember, dt.date]]] = defaultdict(list)
+        reached_on: dict[int, dt.date] = {}
+        for member in team.members:
+            limit = limit_for(limit_list, rank=member.rank, sex=member.person.sex, group=group)
+            if limit is None:
+                continue
+            reached = reach_date(limit, member.person.birth_date)
+            if as_of < reached <= until:
+                reaching[reached.year].append((member, reached))
+                reached_on[member.person.pk] = reached
+        rows.append({
+            "team": team,
+            "by_year": [len(reaching.get(year, [])) for year in years],
+            "reaching": sorted(
+                (item for items in reaching.values() for item in items), key=lambda item: item[1]
+            ),
+            "total": sum(len(items) for items in reaching.values()),
+        })
+        losses.extend(_team_losses(team, reached_on, as_of, until))
+    return {"years": years, "teams": rows, "losses": losses}
+
+
+def _team_losses(team: Team, reached_on: dict[int, dt.date], as_of: dt.date,
+                 until: dt.date) -> list[TeamLoss]:
+    losses = []
+    women = [m for m in team.members if m.person.sex == codes.Sex.FEMALE]
+    if len(women) == 1 and women[0].person.pk in reached_on:
+        losses.append(TeamLoss(team, "only_woman", women[0], reached_on[women[0].person.pk],
+                               "唯一女干部到杠"))
+    young = [m for m in team.members if m.age <= YOUNG_AGE]
+    if len(young) == 1:
+        member = young[0]
+        turns_36 = add_months(member.person.birth_date, (YOUNG_AGE + 1) * 12)
+        candidates = [(turns_36, f"唯一{YOUNG_AGE}岁以下干部满{YOUNG_AGE + 1}岁")]
+        if member.person.pk in reached_on:
+            candidates.append((reached_on[member.person.pk], f"唯一{YOUNG_AGE}岁以下干部到杠"))
+        when, reason = min(candidates)
+        if as_of < when <= until:
+            losses.append(TeamLoss(team, "only_young", member, when, reason))
+    for member in team.principals:
+        if member.person.pk in reached_on:
+            losses.append(TeamLoss(team, "principal", member, reached_on[member.person.pk],
+                                   "正职到杠"))
+    return losses
