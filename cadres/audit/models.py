@@ -28,6 +28,10 @@ class AuditAction(models.TextChoices):
     GRANT_UPDATED = "grant.updated", "修改授权"
     GRANT_REVOKED = "grant.revoked", "撤销授权"
     AUDIT_EXPORTED = "audit.exported", "导出审计记录"
+    PLAN_TARGET_CREATED = "plan_target.created", "新增规划目标"
+    PLAN_TARGET_UPDATED = "plan_target.updated", "修改规划目标"
+    PLAN_TARGET_DELETED = "plan_target.deleted", "删除规划目标"
+    AGE_LIMIT_UPDATED = "age_limit.updated", "修改年龄界限"
     PERMISSION_DENIED = "permission.denied", "越权访问被拒绝"
 
 
