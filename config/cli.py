@@ -14,6 +14,9 @@ def main() -> None:
     # with underscores as Python modules (import_roster).
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
+        # `cadres help import-roster` names a command too.
+        if argv[1] == "help" and len(argv) > 2 and not argv[2].startswith("-"):
+            argv[2] = argv[2].replace("-", "_")
     execute_from_command_line(argv)
 
 
