@@ -47,3 +47,21 @@ def person_in(unit: Any, name: str = "张三", **fields: Any) -> Any:
               "political_status": "01", "rank": "0142"}
     values.update(fields)
     return Person.objects.create(name=name, unit=unit, **values)
+
+
+def sign_in(client: Any, user: Any) -> Any:
+    """Sign a test client in as the user, past the two-factor step when the role needs it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cadres.accounts.permissions import requires_two_factor
+
+    client.force_login(user)
+    if requires_two_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="测试", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

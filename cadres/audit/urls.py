@@ -1,3 +1,9 @@
 from django.urls import path
-app_name="audit"
-urlpatterns=[]
+
+from cadres.audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.event_list, name="event_list"),
+    path("export/", views.event_export, name="event_export"),
+]

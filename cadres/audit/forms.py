@@ -1,0 +1,35 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from cadres.audit.models import AuditAction
+from cadres.org.models import Unit
+from cadres.people.models import Person
+
+
+class AuditFilterForm(forms.Form):
+    person = forms.ModelChoiceField(label="干部", queryset=Person.objects.all(), required=False,
+                                    widget=forms.HiddenInput)
+    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.all(), required=False,
+                                  empty_label="全部单位")
+    user = forms.ModelChoiceField(label="用户", queryset=get_user_model().objects.none(),
+                                  required=False, empty_label="全部用户")
+    action = forms.ChoiceField(label="操作", required=False,
+                               choices=[("", "全部操作"), *AuditAction.choices])
+    date_from = forms.DateField(label="起始日期", required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="截止日期", required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label="关键词", required=False, max_length=100,
+                           widget=forms.TextInput(attrs={"type": "search",
+                                                         "placeholder": "对象或操作人"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = get_user_model().objects.order_by("username")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "截止日期不能早于起始日期。")
+        return cleaned
