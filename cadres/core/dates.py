@@ -14,7 +14,9 @@ class InvalidDate(ValueError):
 def parse_month(value: object) -> tuple[dt.date, bool]:
     """Read a month or date as rosters write it.
 
-    Returns the date (the 1st when only the month is given) and whether the day was given.
+    Returns the date (the 1st when only the month is given) and whether the day is known;
+    a day of 1 counts as the month alone, since a month that passed through a date comes back
+    as its 1st.
     Accepts 1975.03, 1975-03, 1975/03, 1975年3月, 197503, 1975.03.12, 1975-03-12, 19750312,
     a date or datetime cell (the 1st of a month reads as the month alone), and a number cell
     such as 1975.03 or 197503 (Excel turns 1975.10 into 1975.1, so one decimal digit is read as
@@ -47,7 +49,10 @@ def parse_month(value: object) -> tuple[dt.date, bool]:
     year, month, day = match.group(1), match.group(2), match.group(3)
     try:
         if day:
-            return dt.date(int(year), int(month), int(day)), True
+            date = dt.date(int(year), int(month), int(day))
+            # As with date cells: a month that went through a date (Excel, CSV) comes back as
+            # its 1st, so the 1st is read as the month alone.
+            return date, date.day != 1
         return dt.date(int(year), int(month), 1), False
     except ValueError as error:
         raise InvalidDate(text) from error

@@ -1,0 +1,357 @@
+"""Roster import of good input: the fixture, other formats, re-import, post history, dry run,
+month formats and the audit record."""
+
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from python_calamine import CalamineWorkbook
+
+from cadres.audit.models import AuditAction, AuditEvent
+from cadres.org.models import Assignment, Unit
+from cadres.people.models import Person
+from cadres.people.services import roster_export, roster_import
+from cadres.people.spreadsheets import ROSTER_SHEET, UNIT_SHEET
+from cadres.people.tests.factories import (
+    DEFAULT_UNIT,
+    id_number,
+    roster_csv,
+    roster_row,
+    roster_xls,
+    roster_xlsx,
+)
+
+FIXTURE = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "township-2010" / "roster.xlsx"
+
+
+def sheets_of(content: bytes) -> dict[str, list[list[object]]]:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def as_dicts(rows: list[list[object]]) -> list[dict[str, object]]:
+    header = [str(cell) for cell in rows[0]]
+    return [dict(zip(header, row)) for row in rows[1:]]
+
+
+def fixture_tables() -> tuple[list[dict], list[dict]]:
+    sheets = sheets_of(FIXTURE.read_bytes())
+    return as_dicts(sheets[ROSTER_SHEET]), as_dicts(sheets[UNIT_SHEET])
+
+
+def exported() -> dict[str, list[list[object]]]:
+    """The records as the export writes them, rows sorted so record ids do not matter."""
+    sheets = sheets_of(roster_export(actor=None, people=Person.objects.all(), units=Unit.objects.all()))
+    return {name: [rows[0], *sorted(rows[1:], key=repr)] for name, rows in sheets.items()}
+
+
+def wipe() -> None:
+    Assignment.objects.all().delete()
+    Person.objects.all().delete()
+    for unit in Unit.objects.order_by("-depth"):
+        unit.delete()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "people": Person.objects.count(),
+        "units": Unit.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_fixture_imports_381_people_in_14_towns_with_486_authorized():
+    # when
+    report = roster_import(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
+
+    # then
+    towns = Unit.objects.filter(unit_type="乡镇")
+    assert (report.rows, report.created, report.updated) == (381, 381, 0)
+    assert Person.objects.count() == 381
+    assert towns.filter(people__isnull=False).distinct().count() == 14
+    assert towns.aggregate(total=Sum("authorized_staffing"))["total"] == 486
+    assert Person.objects.filter(unit__in=towns).count() == 381
+    assert Assignment.objects.filter(ended_on__isnull=True).count() == 381
+
+
+@pytest.mark.django_db
+def test_fixture_as_xls_imports_to_the_same_records():
+    # given: the fixture's cells written by xlwt, with birth months as date cells in every other row
+    roster_import(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
+    expected = exported()
+    wipe()
+    rows, units = fixture_tables()
+    for index, row in enumerate(rows):
+        if index % 2 and isinstance(row["出生年月"], str):
+            parts = [int(part) for part in row["出生年月"].replace("-", ".").split(".")]
+            row["出生年月"] = dt.date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+
+    # when
+    report = roster_import(actor=None, content=roster_xls(rows, units), file_name="roster.xls")
+
+    # then
+    assert (report.file_format, report.created) == ("xls", 381)
+    assert exported() == expected
+
+
+@pytest.mark.django_db
+def test_fixture_as_gb18030_csv_imports_to_the_same_people():
+    # given: CSV has one sheet, so the people are compared (units get no type or staffing)
+    roster_import(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
+    expected = exported()[ROSTER_SHEET]
+    wipe()
+    rows, _ = fixture_tables()
+    content = roster_csv(rows, encoding="gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        content.decode("utf-8")
+
+    # when
+    report = roster_import(actor=None, content=content, file_name="roster.csv")
+
+    # then
+    assert (report.file_format, report.created) == ("csv", 381)
+    assert exported()[ROSTER_SHEET] == expected
+
+
+@pytest.mark.django_db
+def test_utf8_csv_with_byte_order_mark_imports():
+    # given
+    content = "\ufeff".encode() + roster_csv([roster_row(姓名="欧阳娜娜")], encoding="utf-8")
+
+    # when
+    report = roster_import(actor=None, content=content, file_name="roster.csv")
+
+    # then
+    assert report.created == 1
+    assert Person.objects.get().name == "欧阳娜娜"
+
+
+@pytest.mark.django_db
+def test_export_import_export_yields_the_same_content():
+    # given
+    roster_import(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
+    first = roster_export(actor=None, people=Person.objects.all(), units=Unit.objects.all())
+    first_sheets = exported()
+    wipe()
+
+    # when
+    report = roster_import(actor=None, content=first, file_name="export.xlsx")
+
+    # then
+    assert report.created == 381
+    assert exported() == first_sheets
+    assert sheets_of(first)[UNIT_SHEET][1:] == sorted(sheets_of(first)[UNIT_SHEET][1:], key=lambda r: r[0])
+
+
+@pytest.mark.django_db
+def test_reimporting_an_export_changes_nothing():
+    # given
+    roster_import(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
+    content = roster_export(actor=None, people=Person.objects.all(), units=Unit.objects.all())
+    assignments = Assignment.objects.count()
+
+    # when
+    report = roster_import(actor=None, content=content, file_name="export.xlsx")
+
+    # then
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 381)
+    assert Assignment.objects.count() == assignments
+
+
+@pytest.mark.django_db
+def test_reimport_updates_people_matched_by_id_number_or_by_name_birth_and_unit():
+    # given
+    zhang_id = id_number("1975.03", "男", serial=1)
+    roster_import(actor=None, file_name="v1.xlsx", content=roster_xlsx([
+        roster_row(姓名="张三", 身份证号=zhang_id),
+        roster_row(姓名="李四", 性别="女", 出生年月="1982.11", 身份证号=""),
+    ]))
+    zhang, li = Person.objects.get(name="张三"), Person.objects.get(name="李四")
+
+    # when: 张三 is renamed (found by 身份证号), 李四 gets a new 籍贯 and her number
+    li_id = id_number("1982.11.05", "女", serial=7)
+    report = roster_import(actor=None, file_name="v2.xlsx", content=roster_xlsx([
+        roster_row(姓名="张叁", 身份证号=zhang_id),
+        roster_row(姓名="李四", 性别="女", 出生年月="1982.11", 身份证号=li_id, 籍贯="浙江温州"),
+    ]))
+
+    # then
+    assert (report.created, report.updated) == (0, 2)
+    assert Person.objects.count() == 2
+    zhang.refresh_from_db()
+    li.refresh_from_db()
+    assert zhang.name == "张叁"
+    assert (li.native_place, li.id_number) == ("浙江温州", li_id)
+
+
+@pytest.mark.django_db
+def test_different_id_numbers_are_different_people_even_with_the_same_name_birth_and_unit():
+    # given
+    roster_import(actor=None, file_name="v1.xlsx", content=roster_xlsx([
+        roster_row(姓名="王伟", 身份证号=id_number("1975.03", "男", serial=1)),
+    ]))
+
+    # when
+    report = roster_import(actor=None, file_name="v2.xlsx", content=roster_xlsx([
+        roster_row(姓名="王伟", 身份证号=id_number("1975.03.20", "男", serial=9)),
+    ]))
+
+    # then
+    assert report.created == 1
+    assert Person.objects.filter(name="王伟").count() == 2
+
+
+@pytest.mark.django_db
+def test_changed_post_closes_the_old_assignment_and_opens_a_new_one():
+    # given
+    roster_import(actor=None, file_name="v1.xlsx", content=roster_xlsx([
+        roster_row(职务="副局长", 职务层次="副科级", 任现职时间="2015.04"),
+    ]))
+
+    # when
+    report = roster_import(actor=None, file_name="v2.xlsx", content=roster_xlsx([
+        roster_row(单位="平阳县/县教育局", 职务="局长", 职务层次="正科级", 任现职时间="2021.06"),
+    ]))
+
+    # then
+    person = Person.objects.get()
+    old, new = person.assignments.order_by("started_on")
+    assert report.updated == 1
+    assert (old.unit.path, old.title, old.rank, old.started_on, old.ended_on) == (
+        DEFAULT_UNIT, "副局长", "0142", dt.date(2015, 4, 1), dt.date(2021, 6, 1),
+    )
+    assert (new.unit.path, new.title, new.rank, new.started_on, new.ended_on) == (
+        "平阳县/县教育局", "局长", "0141", dt.date(2021, 6, 1), None,
+    )
+    assert (person.unit.path, person.post_title) == ("平阳县/县教育局", "局长")
+
+
+@pytest.mark.django_db
+def test_change_outside_the_post_keeps_the_assignment():
+    # given
+    roster_import(actor=None, file_name="v1.xlsx", content=roster_xlsx([roster_row()]))
+
+    # when
+    roster_import(actor=None, file_name="v2.xlsx", content=roster_xlsx([roster_row(籍贯="浙江苍南", 备注="借调")]))
+
+    # then
+    assignment = Assignment.objects.get()
+    assert assignment.ended_on is None
+    assert Person.objects.get().remarks == "借调"
+
+
+@pytest.mark.django_db
+def test_dry_run_writes_nothing(tmp_path):
+    # given
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(FIXTURE.read_bytes())
+    stdout = io.StringIO()
+
+    # when
+    call_command("import_roster", str(path), "--dry-run", stdout=stdout)
+
+    # then
+    assert stdout.getvalue().strip() == "检查通过，将导入 381 行：新增 381 人，更新 0 人，未变 0 人，新增单位 15 个"
+    assert counts() == {"people": 0, "units": 0, "assignments": 0, "audit_events": 0}
+
+
+@pytest.mark.django_db
+def test_command_imports_and_reports(tmp_path):
+    # given
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(FIXTURE.read_bytes())
+    stdout = io.StringIO()
+
+    # when
+    call_command("import_roster", str(path), stdout=stdout)
+
+    # then
+    assert stdout.getvalue().strip() == "已导入 381 行：新增 381 人，更新 0 人，未变 0 人，新增单位 15 个"
+    assert counts() == {"people": 381, "units": 15, "assignments": 381, "audit_events": 1}
+
+
+@pytest.mark.django_db
+def test_month_formats_and_typed_cells_all_parse():
+    # given
+    births = {
+        "甲": "1975.03",
+        "乙": "1975-03",
+        "丙": "1975.03.12",
+        "丁": "1975-03-12",
+        "戊": dt.date(1975, 3, 12),
+        "己": dt.date(1975, 3, 1),
+        "庚": 1975.1,
+        "辛": 1975.03,
+        "壬": "1975年3月",
+        "癸": 197503,
+    }
+    rows = [roster_row(姓名=name, 出生年月=birth, 身份证号="") for name, birth in births.items()]
+
+    # when
+    roster_import(actor=None, content=roster_xlsx(rows), file_name="months.xlsx")
+
+    # then
+    stored = {p.name: (p.birth_date, p.birth_day_known) for p in Person.objects.all()}
+    assert stored == {
+        "甲": (dt.date(1975, 3, 1), False),
+        "乙": (dt.date(1975, 3, 1), False),
+        "丙": (dt.date(1975, 3, 12), True),
+        "丁": (dt.date(1975, 3, 12), True),
+        "戊": (dt.date(1975, 3, 12), True),
+        "己": (dt.date(1975, 3, 1), False),
+        "庚": (dt.date(1975, 10, 1), False),
+        "辛": (dt.date(1975, 3, 1), False),
+        "壬": (dt.date(1975, 3, 1), False),
+        "癸": (dt.date(1975, 3, 1), False),
+    }
+
+
+@pytest.mark.django_db
+def test_id_number_with_check_digit_x_is_accepted_in_either_case():
+    # given: 1949-12-31, a woman, check digit X
+    rows = [
+        roster_row(姓名="林某", 性别="女", 出生年月="1949.12.31", 身份证号="11010519491231002x"),
+    ]
+
+    # when
+    roster_import(actor=None, content=roster_xlsx(rows), file_name="x.xlsx")
+
+    # then
+    assert Person.objects.get().id_number == "11010519491231002X"
+
+
+@pytest.mark.django_db
+def test_import_records_one_audit_event_with_the_files_sha256():
+    # given
+    content = FIXTURE.read_bytes()
+
+    # when
+    roster_import(actor=None, content=content, file_name="roster.xlsx")
+
+    # then
+    event = AuditEvent.objects.get()
+    assert event.action == AuditAction.ROSTER_IMPORTED
+    assert event.target_label == "roster.xlsx"
+    assert event.changes["sha256"] == hashlib.sha256(content).hexdigest()
+    assert (event.changes["rows"], event.changes["created"], event.changes["updated"]) == (381, 381, 0)
+
+
+@pytest.mark.django_db
+def test_headers_marked_required_with_an_asterisk_and_in_any_order():
+    # given
+    row = roster_row()
+    headers = ["姓名*", *reversed([h for h in row if h != "姓名"])]
+    content = roster_xlsx([{**row, "姓名*": row["姓名"]}], headers=headers)
+
+    # when
+    report = roster_import(actor=None, content=content, file_name="starred.xlsx")
+
+    # then
+    assert report.created == 1
+    assert Person.objects.get().name == "张三"
