@@ -22,6 +22,20 @@ def _reverse_or_empty(name: str) -> str:
         return ""
 
 
+# The pages of the top navigation; the one whose URL is the longest prefix of the current
+# path is highlighted (so /people/import/ marks 名册导入, not 干部名册).
+NAV_URL_NAMES = (
+    "people:roster", "org:unit_tree", "people:roster_import", "analytics:structure",
+    "plans:gaps", "plans:forecast", "audit:event_list",
+)
+
+
+def _current_nav_url(path: str) -> str:
+    urls = [url for url in map(_reverse_or_empty, NAV_URL_NAMES) if url and url != "/"]
+    matching = [url for url in urls if path.startswith(url)]
+    return max(matching, key=len, default="")
+
+
 @register.simple_tag(takes_context=True)
 def nav_link(context: template.Context, name: str, label: str) -> str:
     """A navigation link, or nothing when the URL name does not exist (yet)."""
@@ -29,7 +43,7 @@ def nav_link(context: template.Context, name: str, label: str) -> str:
     if not url:
         return ""
     request = context.get("request")
-    current = bool(request) and url != "/" and request.path.startswith(url)
+    current = request is not None and _current_nav_url(request.path) == url
     if current:
         return format_html('<a class="nav-link is-current" href="{}" aria-current="page">{}</a>', url, label)
     return format_html('<a class="nav-link" href="{}">{}</a>', url, label)

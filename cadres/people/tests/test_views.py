@@ -423,3 +423,10 @@ def test_import_confirm_ignores_a_token_of_another_session(signed_in, client, dj
     assert response.status_code == 302
     assert Person.objects.count() == 0
     assert (var_dir / "imports" / token).exists()
+
+
+def test_navigation_marks_only_the_most_specific_page(signed_in):
+    # when
+    html = signed_in.get(reverse("people:roster_import")).content.decode()
+    # then
+    assert re.findall(r'class="nav-link is-current" href="([^"]+)"', html) == ["/people/import/"]

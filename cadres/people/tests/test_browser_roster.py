@@ -1,0 +1,50 @@
+"""In the browser: import the township roster through the page, find a cadre, open his card."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+FIXTURE = Path("/work/shared/fixtures/township-2010/roster.xlsx")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_import_the_roster_then_find_and_open_a_person(signed_in_page, live_server, settings, tmp_path):
+    from playwright.sync_api import expect
+
+    page = signed_in_page
+    settings.VAR_DIR = tmp_path
+
+    # given: the roster uploaded and checked
+    page.goto(live_server.url + reverse("people:roster_import"))
+    page.set_input_files("input[type=file]", str(FIXTURE))
+    page.get_by_role("button", name="上传并检查").click()
+    expect(page.get_by_role("heading", name=re.compile("导入预览"))).to_be_visible()
+    expect(page.locator('[data-count="created"]')).to_have_text("381")
+
+    # when: the import is confirmed
+    page.get_by_role("button", name="确认导入").click()
+
+    # then: the roster shows everyone
+    expect(page).to_have_url(re.compile(r"/people/$"))
+    expect(page.get_by_role("status")).to_contain_text("新增 381 人")
+    expect(page.locator(".results-count")).to_contain_text("共 381 人")
+
+    # when: searching by name (htmx replaces the results as one types)
+    page.get_by_label("姓名").fill("林颖刚")
+
+    # then: only he is listed, and the address keeps the search
+    rows = page.locator("#roster-results tbody tr")
+    expect(rows).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"q=%E6%9E%97"))
+
+    # when: opening his card
+    rows.get_by_role("link", name="林颖刚").click()
+
+    # then
+    expect(page.get_by_role("heading", name=re.compile("林颖刚"))).to_be_visible()
+    card = page.locator(".card-grid")
+    expect(card).to_contain_text("330381195110088810")
+    expect(card).to_contain_text("临江市/凤卧镇")
