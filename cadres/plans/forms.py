@@ -1,0 +1,73 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from cadres.core import codes
+from cadres.org.models import Unit
+from cadres.plans.models import AgeLimit, AgeLimitRuleSet, PlanTarget
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UnitPathField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.path
+
+
+class GapsForm(forms.Form):
+    as_of = forms.DateField(label="截止日期", required=False, widget=DATE_WIDGET)
+    plan = forms.ChoiceField(label="规划", required=False)
+
+    def __init__(self, *args, plan_names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = [("", "全部规划")] + [(name, name) for name in plan_names]
+
+    def as_of_or_today(self) -> dt.date:
+        return (self.cleaned_data.get("as_of") if self.is_valid() else None) or timezone.localdate()
+
+
+class ForecastForm(forms.Form):
+    as_of = forms.DateField(label="截止日期", required=False, widget=DATE_WIDGET)
+    years = forms.IntegerField(label="预测年数", min_value=1, max_value=20, required=False,
+                               initial=5)
+    rule_set = forms.ModelChoiceField(label="年龄界限规则", queryset=AgeLimitRuleSet.objects.none(),
+                                      required=False, empty_label="默认任职年龄界限")
+    unit = UnitPathField(label="单位（含下属单位）", queryset=Unit.objects.none(), required=False,
+                         empty_label="全部单位")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule_set"].queryset = AgeLimitRuleSet.objects.all()
+        self.fields["unit"].queryset = Unit.objects.visible_to(user)
+
+
+class PlanTargetForm(forms.ModelForm):
+    ranks = forms.MultipleChoiceField(
+        label="职务层次（不选为全部）", choices=codes.choices("rank"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    unit = UnitPathField(label="单位（含下属单位）", queryset=Unit.objects.none(), required=False)
+
+    class Meta:
+        model = PlanTarget
+        fields = ["plan_name", "scope", "unit", "unit_type", "ranks", "team_members_only",
+                  "measure", "age", "threshold_kind", "threshold", "sort_order"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user)
+        types = Unit.objects.exclude(unit_type="").order_by("unit_type").values_list(
+            "unit_type", flat=True).distinct()
+        self.fields["unit_type"].widget = forms.TextInput(attrs={"list": "unit-types"})
+        self.unit_types = list(types)
+        self.fields["unit_type"].help_text = "范围为“某类单位的每个领导班子”时填写，如 乡镇"
+
+
+class AgeLimitForm(forms.ModelForm):
+    raise_from = forms.DateField(label="延迟起始出生年月", required=False, widget=DATE_WIDGET)
+
+    class Meta:
+        model = AgeLimit
+        fields = ["age_years", "extra_months", "raise_from", "raise_every_months",
+                  "raise_cap_months"]
