@@ -495,9 +495,14 @@ def demo_roster_xlsx(county: DemoCounty) -> bytes:
     return write_xlsx([(ROSTER_SHEET, ROSTER_HEADERS, people_rows), (UNIT_SHEET, UNIT_HEADERS, unit_rows)])
 
 
-def demo_users_ensure(*, actor: Any = None) -> list[Any]:
-    """The demo accounts: `admin` (superuser) and `ganbu` (an officer), both with DEMO_PASSWORD
-    and obliged to change it at first sign-in. Existing accounts are left alone."""
+def demo_users_ensure(*, actor: Any) -> list[Any]:
+    """The demo accounts, both with DEMO_PASSWORD and obliged to change it at first sign-in:
+    `admin` (superuser, no role, so no two-factor step) and `ganbu`, who holds the 干部科 role
+    over the whole county (that role enrolls in two-factor login at first sign-in).
+    Existing accounts are left alone."""
+    from cadres.accounts.models import Role
+    from cadres.accounts.services import grant_create, user_create
+
     user_model = get_user_model()
     users = []
     for username, full_name, is_superuser in (
@@ -506,12 +511,15 @@ def demo_users_ensure(*, actor: Any = None) -> list[Any]:
     ):
         user = user_model.objects.filter(username=username).first()
         if user is None:
-            user = user_model(
-                username=username, full_name=full_name, is_superuser=is_superuser,
-                is_staff=is_superuser, must_change_password=True,
+            user = user_create(
+                actor=actor, username=username, full_name=full_name, password=DEMO_PASSWORD,
+                must_change_password=True, is_superuser=is_superuser,
             )
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+            if not is_superuser:
+                grant_create(
+                    actor=actor, user=user, role=Role.objects.get(code=Role.Code.CADRE_OFFICE),
+                    managed_units=Unit.objects.filter(path=COUNTY), note="演示账号",
+                )
         users.append(user)
     return users
 
@@ -520,14 +528,14 @@ def demo_users_ensure(*, actor: Any = None) -> list[Any]:
 def demo_load(*, actor: Any, seed: int = DEFAULT_SEED) -> DemoReport:
     """Load the demo county into the database: users, units, people, current and earlier posts.
 
-    One transaction: the roster import (audited as a roster import) and the earlier posts,
-    then one DEMO_LOADED audit event.
+    One transaction: the roster import (audited as a roster import), the demo accounts
+    (audited by the account services), the earlier posts, then one DEMO_LOADED audit event.
     """
     county = demo_county(seed=seed)
-    demo_users_ensure(actor=actor)
     roster_import(
         actor=actor, content=demo_roster_xlsx(county), file_name=f"演示数据（种子{seed}）.xlsx"
     )
+    demo_users_ensure(actor=actor)
     people = dict(
         Person.objects.filter(id_number__in=[p.id_number for p in county.people])
         .values_list("id_number", "pk")

@@ -122,6 +122,8 @@ class DemoLoadTests(TestCase):
         self.assertTrue(admin.is_superuser and admin.must_change_password)
         self.assertFalse(officer.is_superuser)
         self.assertTrue(officer.must_change_password)
+        self.assertEqual([g.role.code for g in officer.grants.all()], ["cadre_office"])
+        self.assertEqual([u.path for u in officer.grants.get().managed_units.all()], [COUNTY])
 
     def test_if_empty_leaves_a_loaded_database_alone(self):
         out = io.StringIO()
