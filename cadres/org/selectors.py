@@ -80,4 +80,5 @@ def unit_tree(*, actor: Any, root: Unit | None = None) -> list[UnitFigures]:
 
 def unit_team_members(*, actor: Any, unit: Unit) -> QuerySet[Person]:
     """The current leadership team (班子成员) of a unit."""
-    return Person.objects.visible_to(actor).filter(unit=unit, is_team_member=True).order_by("rank", "id")
+    people = Person.objects.visible_to(actor)
+    return people.filter(unit=unit, is_team_member=True).order_by("rank", "id")

@@ -20,7 +20,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = unit_tree(actor=request.user, root=unit)
     parts = unit.path.split(PATH_SEPARATOR)
     ancestor_paths = [PATH_SEPARATOR.join(parts[:end]) for end in range(1, len(parts))]
-    ancestors = list(Unit.objects.visible_to(request.user).filter(path__in=ancestor_paths).order_by("depth"))
+    ancestors = list(
+        Unit.objects.visible_to(request.user).filter(path__in=ancestor_paths).order_by("depth")
+    )
     return render(request, "org/unit_detail.html", {
         "unit": unit,
         "figures": rows[0],

@@ -28,7 +28,8 @@ class RosterFilterForm(forms.Form):
     q = forms.CharField(label="姓名", required=False, max_length=50)
     unit = UnitChoiceField(label="单位（含下级）", queryset=Unit.objects.none(), required=False,
                            empty_label="全部单位")
-    rank = forms.ChoiceField(label="职务层次", required=False, choices=_with_blank(codes.choices("rank")))
+    rank = forms.ChoiceField(label="职务层次", required=False,
+                             choices=_with_blank(codes.choices("rank")))
     sex = forms.ChoiceField(label="性别", required=False, choices=_with_blank(codes.choices("sex")))
     age_band = forms.ChoiceField(label="年龄段", required=False,
                                  choices=_with_blank(list(AGE_BAND_LABELS.items())))

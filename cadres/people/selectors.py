@@ -110,5 +110,6 @@ def person_resume(*, assignments: list[Assignment]) -> list[ResumeLine]:
     for assignment in assignments:
         start = format_month(assignment.started_on) or "不详"
         end = format_month(assignment.ended_on)
-        lines.append(ResumeLine(f"{start}--{end}", f"{unit_display_name(assignment.unit)}{assignment.title}"))
+        post = f"{unit_display_name(assignment.unit)}{assignment.title}"
+        lines.append(ResumeLine(f"{start}--{end}", post))
     return lines

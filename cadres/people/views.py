@@ -1,6 +1,7 @@
 """Pages of cadre records: the roster, the person card, and the roster import."""
 
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,9 @@ from cadres.people.services import RosterRejected, roster_export, roster_import
 PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING_IMPORTS = "pending_roster_imports"
+# Uploads waiting for confirmation: at most this many per session, removed after a day.
+PENDING_PER_SESSION = 5
+PENDING_MAX_AGE_SECONDS = 24 * 3600
 
 
 @require_GET
@@ -44,11 +48,15 @@ def roster(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "elided_pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "elided_pages": page.paginator.get_elided_page_range(
+            page.number, on_each_side=2, on_ends=1
+        ),
         "filter_query": query.urlencode(),
         "today": timezone.localdate(),
     }
-    return render_partial_or_page(request, "people/roster.html", "people/partials/roster_results.html", context)
+    return render_partial_or_page(
+        request, "people/roster.html", "people/partials/roster_results.html", context
+    )
 
 
 @require_GET
@@ -70,7 +78,9 @@ def roster_export_download(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(Person.objects.visible_to(request.user).select_related("unit"), pk=pk)
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("unit"), pk=pk
+    )
     assignments = person_assignments(person=person)
     return render(request, "people/person_detail.html", {
         "person": person,
@@ -84,6 +94,17 @@ def _imports_dir() -> Path:
     directory = Path(settings.VAR_DIR) / "imports"
     directory.mkdir(parents=True, exist_ok=True)
     return directory
+
+
+def _remove_stale_uploads(directory: Path) -> None:
+    """Uploads previewed but never confirmed are removed after a day."""
+    cutoff = time.time() - PENDING_MAX_AGE_SECONDS
+    for path in directory.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:
+            continue
 
 
 def _sample_rows(rows: list[Any]) -> list[dict[str, Any]]:
@@ -132,9 +153,12 @@ def roster_import_upload(request: HttpRequest) -> HttpResponse:
     file_name = Path(upload.name).name
     if upload.size > settings.ROSTER_MAX_BYTES:
         # Refused before it is read into memory or parsed.
-        return _import_rejected(request, RosterUploadForm(), file_name, [oversized_message(upload.size)])
+        errors = [oversized_message(upload.size)]
+        return _import_rejected(request, RosterUploadForm(), file_name, errors)
+    directory = _imports_dir()
+    _remove_stale_uploads(directory)
     token = secrets.token_hex(16)
-    path = _imports_dir() / token
+    path = directory / token
     with path.open("wb") as destination:
         for chunk in upload.chunks():
             destination.write(chunk)
@@ -146,6 +170,9 @@ def roster_import_upload(request: HttpRequest) -> HttpResponse:
         return _import_rejected(request, RosterUploadForm(), file_name, rejected.errors)
     pending = request.session.get(PENDING_IMPORTS, {})
     pending[token] = file_name
+    for old_token in list(pending)[:-PENDING_PER_SESSION]:
+        (directory / old_token).unlink(missing_ok=True)
+        del pending[old_token]
     request.session[PENDING_IMPORTS] = pending
     return render(request, "people/roster_import_preview.html", {
         "token": token,

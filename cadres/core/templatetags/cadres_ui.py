@@ -45,7 +45,9 @@ def nav_link(context: template.Context, name: str, label: str) -> str:
     request = context.get("request")
     current = request is not None and _current_nav_url(request.path) == url
     if current:
-        return format_html('<a class="nav-link is-current" href="{}" aria-current="page">{}</a>', url, label)
+        return format_html(
+            '<a class="nav-link is-current" href="{}" aria-current="page">{}</a>', url, label
+        )
     return format_html('<a class="nav-link" href="{}">{}</a>', url, label)
 
 
@@ -71,7 +73,7 @@ def age(value: dt.date | None) -> Any:
 
 @register.filter
 def code_name(value: str, table: str) -> str:
-    """The name of a code in a national code table (core.codes), e.g. {{ code|code_name:"rank" }}."""
+    """The name of a code in a core.codes table, e.g. {{ code|code_name:"rank" }}."""
     return codes.name_for(table, value)
 
 

@@ -54,8 +54,9 @@ def row_figures(html: str, path: str) -> list[str]:
     """The text of the 核定, 在编 and 缺编 cells of a unit's row in the tree table."""
     row = html[html.index(f'<tr data-unit="{path}">'):]
     row = row[:row.index("</tr>")]
-    return [re.sub(r"<[^>]+>", "", re.search(rf'data-figure="{name}">(.*?)</td>', row, re.S).group(1)).strip()
-            for name in ("authorized", "in_post", "balance")]
+    cells = [re.search(rf'data-figure="{name}">(.*?)</td>', row, re.S).group(1)
+             for name in ("authorized", "in_post", "balance")]
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
 
 
 def make_unit(name, parent=None, staffing=None):

@@ -11,7 +11,9 @@ FIXTURE = Path("/work/shared/fixtures/township-2010/roster.xlsx")
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_import_the_roster_then_find_and_open_a_person(signed_in_page, live_server, settings, tmp_path):
+def test_import_the_roster_then_find_and_open_a_person(
+    signed_in_page, live_server, settings, tmp_path
+):
     from playwright.sync_api import expect
 
     page = signed_in_page

@@ -1,7 +1,9 @@
 """Pages of cadre records: roster list and filters, person card, export and import."""
 
 import datetime as dt
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -108,7 +110,8 @@ def test_roster_shows_each_column_by_name(signed_in, officer):
     assert "共 <strong>2</strong> 人" in html
     li_row = html[html.index(">李梅<"):]
     li_row = li_row[:li_row.index("</tr>")]
-    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", li_row, re.S)]
+    cells = [re.sub(r"<[^>]+>", "", cell).strip()
+             for cell in re.findall(r"<td[^>]*>(.*?)</td>", li_row, re.S)]
     age = age_on(dt.date(1982, 11, 1), timezone.localdate())
     assert cells == ["女", "1982.11", str(age), "畲族", "群众", "大学本科", "平阳县/县卫生局", "科员",
                      "科员", ""]
@@ -181,7 +184,8 @@ def test_roster_age_bands_follow_whole_years_today(signed_in, county):
         # then
         expected = sorted(
             name for name, birth in births.items()
-            if (low is None or age_on(birth, today) >= low) and (high is None or age_on(birth, today) <= high)
+            if (low is None or age_on(birth, today) >= low)
+            and (high is None or age_on(birth, today) <= high)
         )
         assert sorted(names_in(response)) == expected, band
         assert expected, band
@@ -381,7 +385,8 @@ def test_import_confirm_writes_and_shows_the_roster(signed_in, var_dir):
     preview = upload(signed_in, FIXTURE.read_bytes(), "roster.xlsx")
     token = re.search(r'name="token" value="([0-9a-f]{32})"', preview.content.decode()).group(1)
     # when
-    response = signed_in.post(reverse("people:roster_import_confirm"), {"token": token}, follow=True)
+    response = signed_in.post(reverse("people:roster_import_confirm"), {"token": token},
+                              follow=True)
     # then
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("people:roster")
@@ -397,7 +402,8 @@ def test_import_confirm_twice_imports_once(signed_in):
     token = re.search(r'name="token" value="([0-9a-f]{32})"', preview.content.decode()).group(1)
     signed_in.post(reverse("people:roster_import_confirm"), {"token": token})
     # when
-    response = signed_in.post(reverse("people:roster_import_confirm"), {"token": token}, follow=True)
+    response = signed_in.post(reverse("people:roster_import_confirm"), {"token": token},
+                              follow=True)
     # then
     assert "该导入文件已失效或已导入" in response.content.decode()
     assert Person.objects.count() == 1
@@ -412,7 +418,7 @@ def test_import_confirm_rejects_malformed_tokens(signed_in, token):
     assert Person.objects.count() == 0
 
 
-def test_import_confirm_ignores_a_token_of_another_session(signed_in, client, django_user_model, var_dir):
+def test_import_confirm_ignores_a_token_of_another_session(signed_in, var_dir):
     # given: a file uploaded in another session
     (var_dir / "imports").mkdir()
     token = "0123456789abcdef0123456789abcdef"
@@ -430,3 +436,19 @@ def test_navigation_marks_only_the_most_specific_page(signed_in):
     html = signed_in.get(reverse("people:roster_import")).content.decode()
     # then
     assert re.findall(r'class="nav-link is-current" href="([^"]+)"', html) == ["/people/import/"]
+
+
+def test_import_keeps_few_pending_uploads(signed_in, var_dir):
+    # given: an abandoned upload from two days ago
+    (var_dir / "imports").mkdir()
+    stale = var_dir / "imports" / ("f" * 32)
+    stale.write_bytes(b"old")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (two_days_ago, two_days_ago))
+    # when: seven uploads are previewed and none confirmed
+    for _ in range(7):
+        upload(signed_in, roster_xlsx([roster_row()]))
+    # then
+    assert not stale.exists()
+    assert len(list((var_dir / "imports").iterdir())) == 5
+    assert len(signed_in.session["pending_roster_imports"]) == 5
