@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from cadres.accounts.permissions import requires_two_factor
+from cadres.accounts.permissions import page_policy, requires_two_factor
 
 # Pages reachable while a step is pending (the step pages themselves and signing out).
 OPEN_URL_NAMES = ("accounts:login", "accounts:logout", "accounts:password_change",
@@ -45,3 +45,28 @@ class AccountGateMiddleware:
             except Resolver404:
                 return False
         return match.view_name in OPEN_URL_NAMES
+
+
+class AccessPolicyMiddleware:
+    """Refuses (403, audited) a page whose group the user's roles do not allow; see
+    permissions.PAGE_POLICY."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        if user is None or not user.is_authenticated or match is None:
+            return None
+        policy = page_policy(match.view_name, match.namespace)
+        if policy is not None:
+            predicate, what = policy
+            if not predicate(user):
+                from cadres.accounts.decorators import refuse
+
+                refuse(request, what)
+        return None

@@ -108,3 +108,22 @@ def can_open_dossier(user: Any, person: Any) -> bool:
         and can_view_unit(user, person.unit)
         and not is_own_or_relative(user, person)
     )
+
+
+# Which predicate guards each group of pages, checked for every request before the view runs
+# (cadres.accounts.middleware.AccessPolicyMiddleware). A full view name wins over its
+# namespace. Views still scope their records with visible_to (404 outside the scope) and check
+# object-level predicates such as can_edit_person themselves.
+PAGE_POLICY: dict[str, tuple[Any, str]] = {
+    "people": (can_view_records, "查看干部信息"),
+    "people:roster_import": (can_import_roster, "导入干部名册"),
+    "people:roster_import_confirm": (can_import_roster, "导入干部名册"),
+    "org": (can_view_records, "查看单位信息"),
+    "analytics": (can_view_analysis, "查看分析"),
+    "plans": (can_view_analysis, "查看规划"),
+    "audit": (can_browse_audit, "查阅审计记录"),
+}
+
+
+def page_policy(view_name: str, namespace: str) -> tuple[Any, str] | None:
+    return PAGE_POLICY.get(view_name) or PAGE_POLICY.get(namespace)

@@ -42,9 +42,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "cadres.core.middleware.IdleSessionMiddleware",
     "cadres.accounts.middleware.AccountGateMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "cadres.accounts.middleware.AccessPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
