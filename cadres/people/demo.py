@@ -205,7 +205,7 @@ class _Generator:
         chars = MALE_CHARS if sex == "男" else FEMALE_CHARS
         given = self.rng.choice(chars)
         if self.rng.random() < 0.7:
-            given += self.rng.choice(chars + "文子志立小永晓")
+            given += self.rng.choice(chars + "文子志立永晓")
         return self.rng.choice(SURNAMES) + given
 
     def id_number(self, birth: dt.date, sex: str) -> str:
@@ -219,7 +219,7 @@ class _Generator:
                 self.id_numbers.add(number)
                 return number
 
-    def education(self, age: int) -> tuple[str, str, str, str, int]:
+    def education(self, age: int, leader: bool) -> tuple[str, str, str, str, int]:
         """全日制学历, 学位, 在职学历, 学位, and the age work started at."""
         rng = self.rng
         roll = rng.random()
@@ -235,10 +235,10 @@ class _Generator:
         else:
             full, degree, start = "高中", "", rng.randint(18, 20)
         in_service, in_degree = "", ""
-        if full in ("大学专科", "中专", "高中") and rng.random() < 0.75:
+        if full in ("大学专科", "中专", "高中") and rng.random() < (0.95 if leader else 0.7):
             in_service = "大学本科" if rng.random() < 0.8 else "大学专科"
             in_degree = "学士" if in_service == "大学本科" and rng.random() < 0.3 else ""
-        elif full == "大学本科" and age >= 30 and rng.random() < 0.25:
+        elif full == "大学本科" and age >= 30 and rng.random() < (0.5 if leader else 0.2):
             in_service = "研究生"
             in_degree = "硕士" if rng.random() < 0.4 else ""
         return full, degree, in_service, in_degree, start
@@ -250,7 +250,7 @@ class _Generator:
         sex = "女" if rng.random() < female_share else "男"
         low, high = AGE_RANGE[rank]
         age = rng.randint(low, high)
-        full, degree, in_service, in_degree, start_age = self.education(age)
+        full, degree, in_service, in_degree, start_age = self.education(age, leader)
         if age - start_age < 3:
             age = start_age + 3 + rng.randint(0, 3)
         birth = dt.date(AS_OF.year - age - 1, rng.randint(1, 12), rng.randint(1, 28))
@@ -259,7 +259,7 @@ class _Generator:
         work_started = add_months(dt.date(birth.year + start_age, 7, 1), rng.randint(0, 3))
         ethnicity = rng.choices(("汉族", "畲族", "回族", "苗族", "土家族"), (950, 30, 10, 5, 5))[0]
 
-        political = self.political_status(rank, team)
+        political = self.political_status(unit_path, title, rank, team)
         party_joined = self.party_joined(political, birth, work_started)
         history, post_started, rank_started = self.career(unit_path, rank, work_started)
 
@@ -297,9 +297,15 @@ class _Generator:
         }
         return DemoPerson(row=row, history=history)
 
-    def political_status(self, rank: str, team: bool) -> str:
+    def political_status(self, unit_path: str, title: str, rank: str, team: bool) -> str:
+        """Party posts and the staff of Party departments are CPC members; a deputy government
+        post (副县长, 副局长, 副镇长…) is sometimes held by a non-party cadre."""
         roll = self.rng.random()
-        if team and roll < 0.92:
+        party_post = not title.startswith("副") or "书记" in title or "部长" in title
+        party_department = unit_path.rsplit("/", 1)[-1].startswith(("县委", "县纪委"))
+        if (team and party_post) or party_department:
+            return "中共党员" if rank not in (MEMBER, CLERK) or roll < 0.9 else "中共预备党员"
+        if team and roll < 0.85:
             return "中共党员"
         if team:
             return self.rng.choice(("民盟盟员", "民进会员", "九三学社社员", "无党派人士", "农工党党员"))
@@ -345,9 +351,9 @@ class _Generator:
         first = 0 if top == 0 else rng.choice((0, 1, 1, 1))
         lateral = rank != COUNTY_LEVEL and rng.random() < 0.25
         last = max(first, top if lateral else top - 1)
-        ranks = [
-            LADDER[first + round((last - first) * index / max(1, count - 1))]
-            for index in range(count)
+        # The first job is entry-level; the later posts climb one level at a time to `last`.
+        ranks = [LADDER[first]] + [
+            LADDER[max(first, last - (count - 1 - index))] for index in range(1, count)
         ]
 
         history: list[Post] = []
