@@ -10,8 +10,10 @@ from django.urls import reverse
 from cadres.accounts.permissions import page_policy, requires_two_factor
 
 # Pages reachable while a step is pending (the step pages themselves and signing out).
-OPEN_URL_NAMES = ("accounts:login", "accounts:logout", "accounts:password_change",
-                  "accounts:otp_verify", "accounts:otp_enroll")
+# The two-factor step comes first: the password cannot be changed with the password alone.
+TWO_FACTOR_OPEN_URL_NAMES = ("accounts:login", "accounts:logout", "accounts:otp_verify",
+                             "accounts:otp_enroll")
+PASSWORD_OPEN_URL_NAMES = (*TWO_FACTOR_OPEN_URL_NAMES, "accounts:password_change")
 
 
 class AccountGateMiddleware:
@@ -20,31 +22,31 @@ class AccountGateMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or self._is_open(request):
+        if user is None or not user.is_authenticated:
             return self.get_response(request)
-        if requires_two_factor(user) and not user.is_verified():
+        view_name = self._view_name(request)
+        if view_name is None:
+            return self.get_response(request)
+        if (requires_two_factor(user) and not user.is_verified()
+                and view_name not in TWO_FACTOR_OPEN_URL_NAMES):
             from django_otp import devices_for_user
 
             has_device = any(True for _ in devices_for_user(user, confirmed=True))
             step = "accounts:otp_verify" if has_device else "accounts:otp_enroll"
             return redirect(f"{reverse(step)}?next={request.get_full_path()}")
-        if user.must_change_password:
+        if user.must_change_password and view_name not in PASSWORD_OPEN_URL_NAMES:
             return redirect("accounts:password_change")
         return self.get_response(request)
 
     @staticmethod
-    def _is_open(request: HttpRequest) -> bool:
-        if request.path.startswith("/static/"):
-            return True
-        match = getattr(request, "resolver_match", None)
-        if match is None:
-            from django.urls import Resolver404, resolve
+    def _view_name(request: HttpRequest) -> str | None:
+        """The URL name of the request; None for static files and unknown paths (404s)."""
+        from django.urls import Resolver404, resolve
 
-            try:
-                match = resolve(request.path_info)
-            except Resolver404:
-                return False
-        return match.view_name in OPEN_URL_NAMES
+        try:
+            return resolve(request.path_info).view_name
+        except Resolver404:
+            return None
 
 
 class AccessPolicyMiddleware:
