@@ -199,3 +199,10 @@ def permission_denied_record(*, actor: Any, what: str, path: str = "") -> None:
     """A refused request: the only audit entry a refusal leaves."""
     record(actor=actor, action=AuditAction.PERMISSION_DENIED, target_label=what[:200],
            changes={"path": path[:300]})
+
+
+@transaction.atomic
+def dossier_read_record(*, actor: Any, person: Any, purpose: str, detail: str) -> None:
+    """Register a read of a cadre's full file (查阅登记) with the stated purpose."""
+    record(actor=actor, action=AuditAction.PERSON_VIEWED, target=person,
+           changes={"purpose": purpose, "detail": detail})

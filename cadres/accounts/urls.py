@@ -18,4 +18,5 @@ urlpatterns = [
     path("users/<int:pk>/grants/new/", views.grant_create, name="grant_create"),
     path("grants/<int:pk>/", views.grant_update, name="grant_update"),
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
+    path("dossier/<int:pk>/", views.dossier_open, name="dossier_open"),
 ]

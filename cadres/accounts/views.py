@@ -19,8 +19,10 @@ from django_otp import devices_for_user, login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cadres.accounts import services
-from cadres.accounts.decorators import require
+from cadres.accounts.decorators import refuse, require
+from cadres.accounts.dossier import dossier_open_mark
 from cadres.accounts.forms import (
+    DossierOpenForm,
     GrantForm,
     LoginForm,
     PasswordChangeForm,
@@ -30,9 +32,10 @@ from cadres.accounts.forms import (
     UserUpdateForm,
 )
 from cadres.accounts.models import Grant
-from cadres.accounts.permissions import can_manage_users
+from cadres.accounts.permissions import can_manage_users, can_open_dossier, is_own_or_relative
 from cadres.audit.models import AuditAction
 from cadres.audit.services import record
+from cadres.people.models import Person
 
 User = get_user_model()
 
@@ -273,3 +276,21 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.grant_revoke(actor=request.user, grant=grant)
     messages.success(request, "授权已撤销。")
     return redirect("accounts:user_detail", pk=user_id)
+
+
+@require_http_methods(["GET", "POST"])
+def dossier_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """查阅登记: state the purpose, then the full file (身份证号, family, assessments) shows."""
+    person = get_object_or_404(Person.objects.visible_to(request.user).select_related("unit"),
+                               pk=pk)
+    if not can_open_dossier(request.user, person):
+        refuse(request, "查阅本人或亲属档案" if is_own_or_relative(request.user, person)
+               else "查阅完整档案")
+    form = DossierOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.dossier_read_record(actor=request.user, person=person,
+                                     purpose=form.cleaned_data["purpose"],
+                                     detail=form.cleaned_data["detail"])
+        dossier_open_mark(request, person)
+        return redirect(person.get_absolute_url())
+    return render(request, "accounts/dossier_open.html", {"form": form, "person": person})

@@ -1,0 +1,101 @@
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+
+from cadres.accounts.dossier import dossier_is_open
+from cadres.accounts.templatetags.cadres_security import mask_id_number
+from cadres.accounts.testing import person_in, sign_in, unit_tree, user_with_role
+from cadres.audit.models import AuditAction, AuditEvent
+
+pytestmark = pytest.mark.django_db
+ID_NUMBER = "330381197103096619"
+
+
+@pytest.fixture
+def world():
+    units = unit_tree()
+    person = person_in(units["east"], "东镇甲", id_number=ID_NUMBER)
+    return {**units, "person": person}
+
+
+def test_mask_id_number_keeps_region_and_last_four():
+    assert mask_id_number(ID_NUMBER) == "330381********6619"
+    assert mask_id_number("") == ""
+    assert mask_id_number("12345") == "*****"
+
+
+def test_registered_read_records_the_purpose_and_opens_the_file(client, world):
+    # given
+    officer = user_with_role("cadre_office", managed=[world["county"]])
+    sign_in(client, officer)
+    # when
+    response = client.post(reverse("accounts:dossier_open", args=[world["person"].pk]),
+                           {"purpose": "考核考察任免", "detail": "2026年度考察"})
+    # then
+    assert response["Location"] == world["person"].get_absolute_url()
+    event = AuditEvent.objects.get(action=AuditAction.PERSON_VIEWED)
+    assert (event.actor, event.target_id) == (officer, str(world["person"].pk))
+    assert event.changes == {"purpose": "考核考察任免", "detail": "2026年度考察"}
+    request = RequestFactory().get("/")
+    request.user, request.session = officer, client.session
+    assert dossier_is_open(request, world["person"]) is True
+
+
+def test_id_number_is_masked_until_a_read_is_registered(client, world):
+    # given
+    officer = user_with_role("cadre_office", managed=[world["county"]])
+    sign_in(client, officer)
+    template = Template("{% load cadres_security %}{% id_number_shown person %}")
+    request = RequestFactory().get("/")
+    request.user, request.session = officer, client.session
+    before = template.render(Context({"request": request, "person": world["person"]}))
+    # when
+    client.post(reverse("accounts:dossier_open", args=[world["person"].pk]),
+                {"purpose": "日常管理", "detail": "核对信息"})
+    request.session = client.session
+    after = template.render(Context({"request": request, "person": world["person"]}))
+    # then
+    assert (before, after) == ("330381********6619", ID_NUMBER)
+
+
+def test_read_without_purpose_is_not_recorded(client, world):
+    # given
+    sign_in(client, user_with_role("cadre_office", managed=[world["county"]]))
+    # when
+    response = client.post(reverse("accounts:dossier_open", args=[world["person"].pk]),
+                           {"purpose": "日常管理", "detail": ""})
+    # then
+    assert response.status_code == 200
+    assert not AuditEvent.objects.filter(action=AuditAction.PERSON_VIEWED).exists()
+
+
+def test_nobody_opens_their_own_file(client, world):
+    # given
+    officer = user_with_role("cadre_office", managed=[world["county"]], person=world["person"])
+    sign_in(client, officer)
+    # when
+    response = client.post(reverse("accounts:dossier_open", args=[world["person"].pk]),
+                           {"purpose": "日常管理", "detail": "看看"})
+    # then
+    assert response.status_code == 403
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == [
+        AuditAction.PERMISSION_DENIED]
+
+
+def test_unit_clerk_cannot_open_full_files(client, world):
+    # given
+    sign_in(client, user_with_role("unit_clerk", maintained=[world["east"]]))
+    # when
+    response = client.get(reverse("accounts:dossier_open", args=[world["person"].pk]))
+    # then
+    assert response.status_code == 403
+
+
+def test_file_outside_the_scope_is_not_found(client, world):
+    # given
+    sign_in(client, user_with_role("cadre_office", managed=[world["west"]]))
+    # when
+    response = client.get(reverse("accounts:dossier_open", args=[world["person"].pk]))
+    # then
+    assert response.status_code == 404
