@@ -14,6 +14,18 @@ from cadres.accounts.models import Grant, Role
 TEST_PASSWORD = "Test-pass-2026!"
 
 
+def ensure_default_roles() -> None:
+    """The roles of the data migration, again: transactional tests (live_server) flush them."""
+    import importlib
+
+    from django.apps import apps
+
+    if Role.objects.exists():
+        return
+    migration = importlib.import_module("cadres.accounts.migrations.0003_default_roles")
+    migration.create_roles(apps, None)
+
+
 def user_with_role(
     role_code: str, *, managed: Iterable[Any] = (), maintained: Iterable[Any] = (),
     username: str | None = None, password: str = TEST_PASSWORD, **fields: Any,
@@ -21,6 +33,7 @@ def user_with_role(
     """A user with one grant of the role over the given units (each with its subtree)."""
     username = username or f"{role_code}-{get_user_model().objects.count() + 1}"
     user = get_user_model().objects.create_user(username=username, password=password, **fields)
+    ensure_default_roles()
     grant = Grant.objects.create(user=user, role=Role.objects.get(code=role_code))
     grant.managed_units.set(list(managed))
     grant.maintained_units.set(list(maintained))
