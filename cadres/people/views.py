@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cadres.accounts.permissions import can_see_sensitive
+from cadres.accounts.scopes import access_for, path_in_scope
 from cadres.core import codes
 from cadres.core.dates import format_month
 from cadres.core.htmx import render_partial_or_page
@@ -27,7 +29,7 @@ from cadres.people.forms import (
 )
 from cadres.people.models import Person
 from cadres.people.selectors import person_assignments, person_list, person_resume
-from cadres.people.services import RosterRejected, roster_export, roster_import
+from cadres.people.services import RosterRejected, roster_export, roster_import, roster_read
 
 PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -87,6 +89,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "birth": format_month(person.birth_date, day_known=person.birth_day_known),
         "assignments": assignments,
         "resume": person_resume(assignments=assignments),
+        "shows_sensitive": can_see_sensitive(request.user),
     })
 
 
@@ -132,6 +135,30 @@ def _sample_rows(rows: list[Any]) -> list[dict[str, Any]]:
     return sample
 
 
+def _out_of_scope_errors(user: Any, content: bytes) -> list[str]:
+    """Rows and unit-sheet entries outside the units the user maintains (信息维护权限)."""
+    access = access_for(user)
+    if access.all_units:
+        return []
+    try:
+        _, parsed = roster_read(content=content)
+    except RosterRejected:
+        return []  # the import itself reports these errors
+    scope = access.maintained_paths
+    reason = "不在您的信息维护范围内"
+    errors = [
+        f"第{row.row}行 单位 “{row.values['unit_path']}” {reason}"
+        for row in parsed.rows
+        if not path_in_scope(row.values["unit_path"], scope)
+    ]
+    errors += [
+        f"单位表第{unit.row}行 单位 “{unit.path}” {reason}"
+        for unit in parsed.units
+        if not path_in_scope(unit.path, scope)
+    ]
+    return errors
+
+
 def _import_rejected(request: HttpRequest, form: RosterUploadForm, file_name: str,
                      errors: list[Any]) -> HttpResponse:
     return render(request, "people/roster_import.html", {
@@ -162,8 +189,11 @@ def roster_import_upload(request: HttpRequest) -> HttpResponse:
     with path.open("wb") as destination:
         for chunk in upload.chunks():
             destination.write(chunk)
+    content = path.read_bytes()
     try:
-        report = roster_import(actor=request.user, content=path.read_bytes(), file_name=file_name,
+        if errors := _out_of_scope_errors(request.user, content):
+            raise RosterRejected(errors)
+        report = roster_import(actor=request.user, content=content, file_name=file_name,
                                dry_run=True)
     except RosterRejected as rejected:
         path.unlink(missing_ok=True)
@@ -204,6 +234,8 @@ def roster_import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, "该导入文件已失效或已导入，请重新上传名册。")
         return redirect("people:roster_import")
     try:
+        if errors := _out_of_scope_errors(request.user, content):
+            raise RosterRejected(errors)
         report = roster_import(actor=request.user, content=content, file_name=file_name)
     except RosterRejected as rejected:
         return _import_rejected(request, RosterUploadForm(), file_name, rejected.errors)

@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 
 from cadres.org.models import Unit
@@ -25,23 +24,9 @@ def officer(django_user_model):
     )
 
 
-def pass_second_factor(client, user):
-    """Superusers sign in with a TOTP code: mark the test session as having passed it."""
-    if not apps.is_installed("django_otp.plugins.otp_totp"):
-        return
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="测试", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-
-
 @pytest.fixture
 def signed_in(client, officer):
     client.force_login(officer)
-    pass_second_factor(client, officer)
     return client
 
 

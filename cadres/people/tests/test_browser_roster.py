@@ -1,4 +1,5 @@
-"""In the browser: import the township roster through the page, find a cadre, open his card."""
+"""In the browser: sign in, import the township roster through the page, find a cadre, open
+his card."""
 
 import re
 from pathlib import Path
@@ -12,15 +13,26 @@ FIXTURE = Path("/work/shared/fixtures/township-2010/roster.xlsx")
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_import_the_roster_then_find_and_open_a_person(
-    signed_in_page, live_server, settings, tmp_path
+    page, live_server, django_user_model, settings, tmp_path
 ):
     from playwright.sync_api import expect
 
-    page = signed_in_page
     settings.VAR_DIR = tmp_path
+    django_user_model.objects.create_superuser(
+        username="officer", password="officer-pass-123", email="officer@example.invalid",
+        full_name="组工干部",
+    )
+
+    # given: signed in through the login form, which leads on to the import page
+    page.goto(live_server.url + reverse("people:roster_import"))
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.get_by_label("用户名").fill("officer")
+    page.get_by_label("密码").fill("officer-pass-123")
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/people/import/$"))
+    expect(page.locator(".account-name")).to_have_text("组工干部")
 
     # given: the roster uploaded and checked
-    page.goto(live_server.url + reverse("people:roster_import"))
     page.set_input_files("input[type=file]", str(FIXTURE))
     page.get_by_role("button", name="上传并检查").click()
     expect(page.get_by_role("heading", name=re.compile("导入预览"))).to_be_visible()

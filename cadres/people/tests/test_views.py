@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
@@ -37,23 +36,9 @@ def officer(django_user_model):
     )
 
 
-def pass_second_factor(client, user):
-    """Superusers sign in with a TOTP code: mark the test session as having passed it."""
-    if not apps.is_installed("django_otp.plugins.otp_totp"):
-        return
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="测试", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-
-
 @pytest.fixture
 def signed_in(client, officer):
     client.force_login(officer)
-    pass_second_factor(client, officer)
     return client
 
 
@@ -452,3 +437,74 @@ def test_import_keeps_few_pending_uploads(signed_in, var_dir):
     assert not stale.exists()
     assert len(list((var_dir / "imports").iterdir())) == 5
     assert len(signed_in.session["pending_roster_imports"]) == 5
+
+
+# Unit scope ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scoped_world():
+    from cadres.accounts.testing import person_in, unit_tree
+
+    units = unit_tree()
+    number = id_number("1980.05", "男")
+    return {
+        **units,
+        "east_person": person_in(units["east_office"], "东镇甲", id_number=number),
+        "west_person": person_in(units["west"], "西镇乙"),
+    }
+
+
+def test_a_unit_clerk_sees_only_the_people_and_units_of_the_scope(client, scoped_world):
+    # given
+    from cadres.accounts.testing import sign_in, user_with_role
+
+    clerk = user_with_role("unit_clerk", maintained=[scoped_world["east"]])
+    sign_in(client, clerk)
+    # when
+    roster_page = client.get(reverse("people:roster"))
+    west_card = client.get(reverse("people:person_detail", args=[scoped_world["west_person"].pk]))
+    east_card = client.get(reverse("people:person_detail", args=[scoped_world["east_person"].pk]))
+    # then
+    html = roster_page.content.decode()
+    assert names_in(roster_page) == ["东镇甲"]
+    assert f'<option value="{scoped_world["east"].pk}">' in html
+    assert f'<option value="{scoped_world["west"].pk}">' not in html
+    assert west_card.status_code == 404
+    assert east_card.status_code == 200
+
+
+def test_the_id_number_is_masked_for_roles_without_sensitive_access(client, scoped_world):
+    # given
+    from cadres.accounts.testing import sign_in, user_with_role
+
+    clerk = user_with_role("unit_clerk", maintained=[scoped_world["east"]])
+    officer = user_with_role("cadre_office", managed=[scoped_world["east"]])
+    url = reverse("people:person_detail", args=[scoped_world["east_person"].pk])
+    number = scoped_world["east_person"].id_number
+    # when
+    clerk_html = sign_in(client, clerk).get(url).content.decode()
+    officer_html = sign_in(client, officer).get(url).content.decode()
+    # then
+    assert number not in clerk_html
+    assert f"{number[:6]}********{number[-4:]}" in clerk_html
+    assert number in officer_html
+
+
+def test_a_unit_clerk_imports_only_into_the_maintained_units(client, scoped_world):
+    # given
+    from cadres.accounts.testing import sign_in, user_with_role
+
+    clerk = user_with_role("unit_clerk", maintained=[scoped_world["east"]])
+    sign_in(client, clerk)
+    east_row = roster_row(姓名="东镇丙", 身份证号="", 单位="某县/东镇/党政办")
+    west_row = roster_row(姓名="西镇丁", 身份证号="", 单位="某县/西镇")
+    # when
+    refused = upload(client, roster_xlsx([east_row, west_row]))
+    accepted = upload(client, roster_xlsx([east_row]))
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', accepted.content.decode()).group(1)
+    client.post(reverse("people:roster_import_confirm"), {"token": token})
+    # then
+    assert "<li>第3行 单位 “某县/西镇” 不在您的信息维护范围内</li>" in refused.content.decode()
+    assert not Person.objects.filter(name="西镇丁").exists()
+    assert Person.objects.get(name="东镇丙").unit == scoped_world["east_office"]
