@@ -226,7 +226,7 @@ def test_roster_full_page_has_layout_filters_and_navigation(signed_in, county):
     assert 'hx-get="/people/"' in html
     assert 'href="/units/"' in html and 'href="/people/import/"' in html
     assert "htmx" in html and "/static/core/css/app.css" in html
-    assert "<script>" not in html  # no inline scripts: a strict CSP applies
+    assert "<script>" not in html and 'style="' not in html  # a strict CSP applies
     assert "组工干部" in html
     assert f'<option value="{county["office"].pk}">\u3000\u3000卫生监督所</option>' in html
 
