@@ -120,24 +120,8 @@ def age_limit_forecast(
     """
     limit_list = limits_resolve(limits)
     scope = people_in_scope(actor=actor, as_of=as_of, unit=unit, team_members_only=team_members_only)
-    reaching = reaching_q(limit_list, after=as_of, until=until, group=group)
     years = list(range(as_of.year, until.year + 1))
-    aggregates: dict[str, Any] = {
-        "total": Count("pk"),
-        "reaching": Count("pk", filter=reaching),
-        "women": Count("pk", filter=reaching & Q(sex=codes.Sex.FEMALE)),
-        "non_party": Count("pk", filter=reaching & ~Q(political_status__in=codes.CPC_MEMBER_CODES)),
-        "minority": Count("pk", filter=reaching & ~Q(ethnicity=codes.HAN)),
-        "already_reached": Count("pk", filter=reaching_q(limit_list, after=None, until=as_of,
-                                                          group=group)),
-    }
-    for year in years:
-        start = max(as_of, _year_end(year - 1))
-        end = min(until, _year_end(year))
-        aggregates[f"year_{year}"] = Count(
-            "pk", filter=reaching_q(limit_list, after=start, until=end, group=group)
-        )
-    counts = scope.aggregate(**aggregates)
+    counts = _forecast_counts(scope, limit_list, as_of=as_of, until=until, group=group)
     result: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "until": until.isoformat(),
@@ -148,15 +132,64 @@ def age_limit_forecast(
         "total": counts["total"],
         "reaching": counts["reaching"],
         "share": percent(counts["reaching"], counts["total"]),
-        "by_year": {str(year): counts[f"year_{year}"] for year in years},
+        "by_year": {str(year): counts["by_year"].get(year, 0) for year in years},
         "women": counts["women"],
         "non_party": counts["non_party"],
         "minority": counts["minority"],
         "already_reached": counts["already_reached"],
     }
     if include_people:
+        reaching = reaching_q(limit_list, after=as_of, until=until, group=group)
         result["people"] = _reaching_people(scope.filter(reaching), limit_list, group)
     return result
+
+
+def _forecast_counts(scope: QuerySet[Person], limits: list[Any], *, as_of: dt.date,
+                     until: dt.date, group: str) -> dict[str, Any]:
+    """The forecast's counts from one GROUP BY over (rank, sex, birth date).
+
+    Births are few distinct values (months, mostly), so the reach date is worked out once per
+    group in Python instead of once per person in SQL.
+    """
+    applicable = {
+        (rank, sex): limit_for(limits, rank=rank, sex=sex, group=group)
+        for rank in codes.RANK for sex in codes.Sex.values
+    }
+    limited_ranks = sorted({rank for (rank, _), limit in applicable.items() if limit is not None})
+    counts: dict[str, Any] = {"total": scope.count(), "reaching": 0, "women": 0, "non_party": 0,
+                              "minority": 0, "already_reached": 0, "by_year": defaultdict(int)}
+    if not limited_ranks:
+        return counts
+    groups = (
+        scope.filter(rank__in=limited_ranks)
+        .values("rank", "sex", "birth_date")
+        .annotate(
+            people=Count("pk"),
+            non_party=Count("pk", filter=~Q(political_status__in=codes.CPC_MEMBER_CODES)),
+            minority=Count("pk", filter=~Q(ethnicity=codes.HAN)),
+        )
+        .order_by()
+    )
+    reached_cache: dict[tuple[int, int, int], dt.date] = {}
+    for row in groups:
+        limit = applicable.get((row["rank"], row["sex"]))
+        if limit is None:
+            continue
+        birth = row["birth_date"]
+        key = (id(limit), birth.year, birth.month)
+        reached = reached_cache.get(key)
+        if reached is None:
+            reached = reached_cache[key] = reach_date(limit, birth)
+        if reached <= as_of:
+            counts["already_reached"] += row["people"]
+        elif reached <= until:
+            counts["reaching"] += row["people"]
+            counts["by_year"][reached.year] += row["people"]
+            counts["non_party"] += row["non_party"]
+            counts["minority"] += row["minority"]
+            if row["sex"] == codes.Sex.FEMALE:
+                counts["women"] += row["people"]
+    return counts
 
 
 def _limit_row(limit: Any) -> dict[str, Any]:
@@ -173,27 +206,22 @@ def _limit_row(limit: Any) -> dict[str, Any]:
 
 def _reaching_people(people: QuerySet[Person], limits: list[Any], group: str) -> list[dict[str, Any]]:
     rows = []
-    for person in people.select_related("unit").only(
-        "name", "sex", "birth_date", "rank", "post_title", "political_status", "ethnicity",
-        "unit__path",
+    for pk, name, sex, birth, rank, post_title, unit_path in people.values_list(
+        "pk", "name", "sex", "birth_date", "rank", "post_title", "unit__path"
     ):
-        limit = limit_for(limits, rank=person.rank, sex=person.sex, group=group)
-        reached = reach_date(limit, person.birth_date)
-        rows.append({
-            "id": person.pk,
-            "name": person.name,
-            "unit": person.unit.path,
-            "post_title": person.post_title,
-            "rank": codes.name_for("rank", person.rank),
-            "sex": codes.name_for("sex", person.sex),
-            "birth_month": format_month(person.birth_date),
+        reached = reach_date(limit_for(limits, rank=rank, sex=sex, group=group), birth)
+        rows.append((reached, unit_path, pk, {
+            "id": pk,
+            "name": name,
+            "unit": unit_path,
+            "post_title": post_title,
+            "rank": codes.name_for("rank", rank),
+            "sex": codes.name_for("sex", sex),
+            "birth_month": format_month(birth),
             "limit_month": format_month(reached),
-            "_reached": reached,
-        })
-    rows.sort(key=lambda row: (row["_reached"], row["unit"], row["id"]))
-    for row in rows:
-        del row["_reached"]
-    return rows
+        }))
+    rows.sort(key=lambda row: row[:3])
+    return [row[3] for row in rows]
 
 
 # Teams (领导班子) at a date
@@ -202,17 +230,30 @@ def _reaching_people(people: QuerySet[Person], limits: list[Any], group: str) ->
 _TITLE_SPLIT = re.compile(r"[、，,/\s]+")
 
 
+MEMBER_FIELDS = (
+    "name", "sex", "birth_date", "political_status", "ethnicity", "highest_education",
+    "full_time_degree", "in_service_degree", "rank",
+)
+
+
 @dataclass
-class TeamMember:
-    person: Person
-    title: str
+class Member:
+    """A person as the team and target figures need him (values, not a model instance, so
+    that thousands of teams stay cheap): `rank` is the post's level on the date."""
+
+    person_id: int
+    name: str
+    sex: str
+    birth_date: dt.date
+    political_status: str
+    ethnicity: str
+    highest_education: str
+    full_time_degree: str
+    in_service_degree: str
     rank: str
     age: int
-    is_principal: bool
-
-    @property
-    def name(self) -> str:
-        return self.person.name
+    title: str = ""
+    is_principal: bool = False
 
 
 @dataclass
@@ -220,10 +261,10 @@ class Team:
     """A unit's leadership team on a date: the members holding team posts there."""
 
     unit: Unit
-    members: list[TeamMember] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
 
     @property
-    def principals(self) -> list[TeamMember]:
+    def principals(self) -> list[Member]:
         return [member for member in self.members if member.is_principal]
 
 
@@ -244,27 +285,25 @@ def teams_on(
     Optionally only units of a subtree and of one unit type.
     """
     visible = people_visible(actor=actor)
-    posts = (
-        Assignment.objects.filter(held_on_q(as_of), is_team_member=True, person__in=visible)
-        .select_related("person", "unit")
-        .order_by("unit__path", "unit_id", "id")
-    )
+    posts = Assignment.objects.filter(held_on_q(as_of), is_team_member=True, person__in=visible)
     if unit is not None:
         posts = posts.filter(unit__in=Unit.objects.subtree_of(unit))
     if unit_type is not None:
         posts = posts.filter(unit__unit_type=unit_type)
+    rows = posts.order_by("unit__path", "unit_id", "id").values_list(
+        "unit_id", "title", "rank", "person_id", *(f"person__{name}" for name in MEMBER_FIELDS)
+    )
     titles = principal_titles()
-    teams: dict[int, Team] = {}
-    for post in posts:
-        team = teams.setdefault(post.unit_id, Team(unit=post.unit))
-        team.members.append(TeamMember(
-            person=post.person,
-            title=post.title,
-            rank=post.rank or post.person.rank,
-            age=age_on(post.person.birth_date, as_of),
-            is_principal=is_principal_title(post.title, titles),
+    teams: dict[int, list[Member]] = {}
+    for unit_id, title, post_rank, person_id, *values in rows:
+        person = dict(zip(MEMBER_FIELDS, values))
+        person["rank"] = post_rank or person["rank"]
+        teams.setdefault(unit_id, []).append(Member(
+            person_id=person_id, **person, age=age_on(person["birth_date"], as_of), title=title,
+            is_principal=is_principal_title(title, titles),
         ))
-    return list(teams.values())
+    units = Unit.objects.in_bulk(list(teams))
+    return [Team(unit=units[unit_id], members=members) for unit_id, members in teams.items()]
 
 
 # Plan targets and gaps (结构缺项)
@@ -281,7 +320,7 @@ def plan_names() -> list[str]:
     return list(PlanTarget.objects.order_by("plan_name").values_list("plan_name", flat=True).distinct())
 
 
-def counts_toward(target: PlanTarget, person: Person, age: int) -> bool:
+def counts_toward(target: PlanTarget, person: Member, age: int) -> bool:
     """Whether a person counts toward a target's measure."""
     measure = PlanTarget.Measure
     if target.measure == measure.AGE_AT_MOST:
@@ -356,10 +395,10 @@ class TargetResult:
 
 
 def _group_result(target: PlanTarget, label: str, unit: Unit | None,
-                  people: list[tuple[Person, int]]) -> GroupResult:
+                  people: list[Member]) -> GroupResult:
     if target.ranks:
-        people = [(person, age) for person, age in people if person.rank in target.ranks]
-    counted = [person.name for person, age in people if counts_toward(target, person, age)]
+        people = [person for person in people if person.rank in target.ranks]
+    counted = [person.name for person in people if counts_toward(target, person, person.age)]
     return GroupResult(label=label, unit=unit, headcount=len(people), counted=counted,
                        required=required_count(target, len(people)))
 
@@ -368,26 +407,21 @@ def target_evaluate(*, actor: Any, target: PlanTarget, as_of: dt.date) -> Target
     """A target on every group it covers: each team of the unit type, or the pooled subtree."""
     if target.scope == PlanTarget.Scope.EACH_TEAM:
         groups = [
-            _group_result(
-                target, team.unit.path, team.unit,
-                [(_with_rank(member), member.age) for member in team.members],
-            )
+            _group_result(target, team.unit.path, team.unit, team.members)
             for team in teams_on(actor=actor, as_of=as_of, unit_type=target.unit_type)
         ]
         return TargetResult(target=target, groups=groups)
     people = people_in_scope(actor=actor, as_of=as_of, unit=target.unit,
                              team_members_only=target.team_members_only)
-    pooled = [(person, age_on(person.birth_date, as_of)) for person in people.order_by("id")]
+    pooled = [
+        Member(person_id=person_id, **dict(zip(MEMBER_FIELDS, values)),
+               age=age_on(values[2], as_of))
+        for person_id, *values in people.order_by("id").values_list("id", *MEMBER_FIELDS)
+    ]
     return TargetResult(
         target=target,
         groups=[_group_result(target, target.unit.path, target.unit, pooled)],
     )
-
-
-def _with_rank(member: TeamMember) -> Person:
-    # The rank of the team post held on the date, not today's.
-    member.person.rank = member.rank
-    return member.person
 
 
 def plan_gaps(*, actor: Any, as_of: dt.date, plan_name: str | None = None) -> list[TargetResult]:
@@ -408,7 +442,7 @@ class TeamLoss:
 
     team: Team
     kind: str
-    member: TeamMember
+    member: Member
     month: dt.date
     reason: str
 
@@ -436,16 +470,16 @@ def team_forecast(
     rows = []
     losses: list[TeamLoss] = []
     for team in teams_on(actor=actor, as_of=as_of, unit=unit):
-        reaching: dict[int, list[tuple[TeamMember, dt.date]]] = defaultdict(list)
+        reaching: dict[int, list[tuple[Member, dt.date]]] = defaultdict(list)
         reached_on: dict[int, dt.date] = {}
         for member in team.members:
-            limit = limit_for(limit_list, rank=member.rank, sex=member.person.sex, group=group)
+            limit = limit_for(limit_list, rank=member.rank, sex=member.sex, group=group)
             if limit is None:
                 continue
-            reached = reach_date(limit, member.person.birth_date)
+            reached = reach_date(limit, member.birth_date)
             if as_of < reached <= until:
                 reaching[reached.year].append((member, reached))
-                reached_on[member.person.pk] = reached
+                reached_on[member.person_id] = reached
         rows.append({
             "team": team,
             "by_year": [len(reaching.get(year, [])) for year in years],
@@ -461,22 +495,22 @@ def team_forecast(
 def _team_losses(team: Team, reached_on: dict[int, dt.date], as_of: dt.date,
                  until: dt.date) -> list[TeamLoss]:
     losses = []
-    women = [m for m in team.members if m.person.sex == codes.Sex.FEMALE]
-    if len(women) == 1 and women[0].person.pk in reached_on:
-        losses.append(TeamLoss(team, "only_woman", women[0], reached_on[women[0].person.pk],
+    women = [m for m in team.members if m.sex == codes.Sex.FEMALE]
+    if len(women) == 1 and women[0].person_id in reached_on:
+        losses.append(TeamLoss(team, "only_woman", women[0], reached_on[women[0].person_id],
                                "唯一女干部到杠"))
     young = [m for m in team.members if m.age <= YOUNG_AGE]
     if len(young) == 1:
         member = young[0]
-        turns_36 = add_months(member.person.birth_date, (YOUNG_AGE + 1) * 12)
+        turns_36 = add_months(member.birth_date, (YOUNG_AGE + 1) * 12)
         candidates = [(turns_36, f"唯一{YOUNG_AGE}岁以下干部满{YOUNG_AGE + 1}岁")]
-        if member.person.pk in reached_on:
-            candidates.append((reached_on[member.person.pk], f"唯一{YOUNG_AGE}岁以下干部到杠"))
+        if member.person_id in reached_on:
+            candidates.append((reached_on[member.person_id], f"唯一{YOUNG_AGE}岁以下干部到杠"))
         when, reason = min(candidates)
         if as_of < when <= until:
             losses.append(TeamLoss(team, "only_young", member, when, reason))
     for member in team.principals:
-        if member.person.pk in reached_on:
-            losses.append(TeamLoss(team, "principal", member, reached_on[member.person.pk],
+        if member.person_id in reached_on:
+            losses.append(TeamLoss(team, "principal", member, reached_on[member.person_id],
                                    "正职到杠"))
     return losses
