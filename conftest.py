@@ -2,7 +2,8 @@
 
 Fixtures:
 - ``browser``: one headless chromium for the whole session (``/usr/bin/chromium``).
-- ``page``: a fresh browser context and page for each test.
+- ``page``: a fresh browser context and page for each test (a failed test leaves a screenshot
+  in var/test-screenshots/).
 - ``signed_in_page``: ``page`` signed in at ``live_server`` as the superuser ``officer``.
 
 Tests that use any of them are marked ``browser`` automatically, so
@@ -33,10 +34,21 @@ CHROMIUM_ARGS = [
 # How long to wait for chromium when apt is still installing it (see /tmp/apt.log).
 CHROMIUM_WAIT_SECONDS = int(os.environ.get("CADRES_CHROMIUM_WAIT", "600"))
 
+# Screenshots of the page of each failed browser test.
+SCREENSHOT_DIR = Path(__file__).resolve().parent / "var" / "test-screenshots"
+
 OFFICER_USERNAME = "officer"
 OFFICER_PASSWORD = "officer-pass-123"
 
 BROWSER_FIXTURES = {"browser", "page", "signed_in_page", "playwright_instance"}
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    # Keep each phase's report on the test, so `page` can tell whether the test failed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -80,11 +92,20 @@ def browser(playwright_instance: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh context and page; when the test fails, a screenshot goes to SCREENSHOT_DIR."""
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        name = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
+        try:
+            page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
+        except Exception:  # noqa: BLE001 - a screenshot must never hide the real failure
+            pass
     context.close()
 
 
