@@ -62,6 +62,12 @@ class PlanTargetForm(forms.ModelForm):
         self.fields["unit_type"].widget = forms.TextInput(attrs={"list": "unit-types"})
         self.unit_types = list(types)
         self.fields["unit_type"].help_text = "范围为“某类单位的每个领导班子”时填写，如 乡镇"
+        self.fields["unit"].help_text = "范围为“单位及下属单位”时选择"
+        self.fields["team_members_only"].help_text = (
+            "范围为“单位及下属单位”时有效；“每个领导班子”只计截止日期时的班子成员"
+        )
+        self.fields["age"].help_text = "指标为“N岁以下”时填写；35岁以下含35岁"
+        self.fields["threshold"].help_text = "至少人数填整数；比例按人数向上取整，如15%×21人→4人"
 
 
 class AgeLimitForm(forms.ModelForm):

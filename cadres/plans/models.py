@@ -199,14 +199,14 @@ class PlanTarget(models.Model):
 
     @property
     def scope_label(self) -> str:
+        """Whose figures: 温州市正县级、副县级干部, 每个乡镇领导班子 (a team is its members)."""
         ranks = "、".join(codes.name_for("rank", code) for code in self.ranks)
-        if self.scope == self.Scope.SUBTREE:
-            where = self.unit.path if self.unit_id else ""
-        else:
+        if self.scope == self.Scope.EACH_TEAM:
             team = self.unit_type if self.unit_type.endswith("班子") else f"{self.unit_type}领导班子"
-            where = f"每个{team}"
+            return f"每个{team}{ranks}"
+        where = self.unit.path if self.unit_id else ""
         who = "班子成员" if self.team_members_only else "干部"
-        return f"{where}{ranks}{who}" if ranks else f"{where}{who}"
+        return f"{where}{ranks}{who}"
 
     @property
     def measure_label(self) -> str:

@@ -1,10 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from cadres.plans import views
 
 app_name = "plans"
 urlpatterns = [
-    path("", views.gaps, name="gaps"),
+    path("", RedirectView.as_view(pattern_name="plans:gaps", permanent=False)),
+    path("gaps/", views.gaps, name="gaps"),
     path("forecast/", views.forecast, name="forecast"),
     path("targets/", views.target_list, name="target_list"),
     path("targets/new/", views.target_create, name="target_create"),

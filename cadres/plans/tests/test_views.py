@@ -50,7 +50,7 @@ def test_gaps_page_shows_each_team_met_or_missed(officer_client, county_teams):
     assert response.context["chart"]["met"] == [1, 1]
     assert response.context["chart"]["missed"] == [1, 1]
     html = response.content.decode()
-    assert "每个县(市、区)领导班子班子成员35岁以下至少1名" in html
+    assert "每个县(市、区)领导班子35岁以下至少1名" in html
     assert '<td class="num missing">1</td>' in html
     assert "副县长丙" in html
     assert 'id="gaps-chart-data"' in html
