@@ -113,6 +113,7 @@ def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def rule_set_list(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/rule_sets.html", {
         "rule_sets": selectors.rule_set_list(),
+        "principal_titles": sorted(selectors.principal_titles()),
         "can_edit": can_edit_plans(request.user),
     })
 

@@ -167,6 +167,7 @@ def test_rule_sets_page_and_age_limit_edit(officer_client):
     })
 
     assert "法定退休年龄（2025年起）" in listing
+    assert "、镇长、" in listing and "、党委书记、" in listing
     assert "1965.01" in listing
     assert response.status_code == 302
     men.refresh_from_db()
