@@ -5,6 +5,8 @@ Fixtures:
 - ``page``: a fresh browser context and page for each test (a failed test leaves a screenshot
   in var/test-screenshots/).
 - ``signed_in_page``: ``page`` signed in at ``live_server`` as the superuser ``officer``.
+- ``browser_sign_in``: ``browser_sign_in(user)`` signs ``page`` in as any user (one with a
+  role, say) and returns it.
 
 Tests that use any of them are marked ``browser`` automatically, so
 ``pytest -m "not browser"`` runs the suite without chromium.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,7 +43,7 @@ SCREENSHOT_DIR = Path(__file__).resolve().parent / "var" / "test-screenshots"
 OFFICER_USERNAME = "officer"
 OFFICER_PASSWORD = "officer-pass-123"
 
-BROWSER_FIXTURES = {"browser", "page", "signed_in_page", "playwright_instance"}
+BROWSER_FIXTURES = {"browser", "page", "signed_in_page", "browser_sign_in", "playwright_instance"}
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -104,17 +107,40 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         name = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
         try:
             page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
-        except Exception:  # noqa: BLE001 - a screenshot must never hide the real failure
-            pass
+        except Exception as error:  # noqa: BLE001 - a screenshot must never hide the failure
+            warnings.warn(f"no screenshot of the failed test: {error}", stacklevel=1)
     context.close()
 
 
 @pytest.fixture
-def signed_in_page(live_server: Any, page: Any, django_user_model: Any) -> Any:
-    """``page`` with a session cookie for the superuser ``officer`` at ``live_server``."""
+def browser_sign_in(live_server: Any, page: Any) -> Any:
+    """``browser_sign_in(user)`` gives ``page`` a session of that user at ``live_server``."""
     from django.conf import settings
     from django.test import Client
 
+    def sign_in_as(user: Any) -> Any:
+        client = Client()
+        client.force_login(user)
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                    "httpOnly": True,
+                }
+            ]
+        )
+        return page
+
+    return sign_in_as
+
+
+@pytest.fixture
+def signed_in_page(
+    live_server: Any, page: Any, django_user_model: Any, browser_sign_in: Any
+) -> Any:
+    """``page`` with a session cookie for the superuser ``officer`` at ``live_server``."""
     user = django_user_model.objects.create_superuser(
         username=OFFICER_USERNAME,
         password=OFFICER_PASSWORD,
@@ -122,17 +148,4 @@ def signed_in_page(live_server: Any, page: Any, django_user_model: Any) -> Any:
         full_name="组工干部",
         must_change_password=False,
     )
-    client = Client()
-    client.force_login(user)
-    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": session_cookie,
-                "url": live_server.url,
-                "httpOnly": True,
-            }
-        ]
-    )
-    return page
+    return browser_sign_in(user)

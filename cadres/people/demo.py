@@ -330,7 +330,9 @@ class _Generator:
 
     # --- careers ------------------------------------------------------------------------
 
-    def career(self, unit_path: str, rank: str, work_started: dt.date) -> tuple[list[Post], dt.date, dt.date]:
+    def career(
+        self, unit_path: str, rank: str, work_started: dt.date
+    ) -> tuple[list[Post], dt.date, dt.date]:
         """Two to four earlier posts from the first job up to the current one."""
         rng = self.rng
         months = _months_between(work_started, AS_OF.replace(day=1))
@@ -339,8 +341,9 @@ class _Generator:
         span = _months_between(work_started, post_started)
         count = max(2, min(rng.randint(2, 4), span // 8))
         # Roughly even periods, each at least a month long.
+        period = span / count
         cuts = sorted({
-            min(span - 1, max(1, round(span * index / count + rng.uniform(-0.2, 0.2) * span / count)))
+            min(span - 1, max(1, round(period * (index + rng.uniform(-0.2, 0.2)))))
             for index in range(1, count)
         })
         starts = [work_started] + [add_months(work_started, cut) for cut in cuts]
@@ -498,7 +501,10 @@ def demo_roster_xlsx(county: DemoCounty) -> bytes:
     unit_rows: list[Sequence[object]] = [
         [path, parent, unit_type, staffing] for path, parent, unit_type, staffing in county.units
     ]
-    return write_xlsx([(ROSTER_SHEET, ROSTER_HEADERS, people_rows), (UNIT_SHEET, UNIT_HEADERS, unit_rows)])
+    return write_xlsx([
+        (ROSTER_SHEET, ROSTER_HEADERS, people_rows),
+        (UNIT_SHEET, UNIT_HEADERS, unit_rows),
+    ])
 
 
 def demo_users_ensure(*, actor: Any) -> list[Any]:

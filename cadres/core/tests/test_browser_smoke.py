@@ -34,3 +34,14 @@ def test_signed_in_officer_is_not_sent_to_login(live_server, signed_in_page):
 
     assert not signed_in_page.url.startswith(f"{live_server.url}{login_path}")
     assert signed_in_page.url.split("?")[0] == f"{live_server.url}{reverse('people:roster')}"
+
+
+def test_sign_in_takes_any_user(live_server, browser_sign_in, django_user_model):
+    user = django_user_model.objects.create_user(username="clerk", password="x-pass-12345")
+
+    page = browser_sign_in(user)
+    page.goto(f"{live_server.url}/no-such-page/")
+
+    cookies = {c["name"]: c["value"] for c in page.context.cookies(live_server.url)}
+    session = SessionStore(session_key=cookies[settings.SESSION_COOKIE_NAME])
+    assert session.get("_auth_user_id") == str(user.pk)

@@ -1,4 +1,4 @@
-"""The `cadres` console command (config/cli.py): Django's management commands by the product's name."""
+"""The `cadres` console command (config/cli.py): Django's commands by the product's name."""
 
 import subprocess
 import sys
@@ -13,8 +13,10 @@ CADRES = Path(sys.executable).with_name("cadres")
 
 
 def _run_main(argv: list[str]) -> list[str]:
-    with mock.patch("django.core.management.execute_from_command_line") as execute, \
-            mock.patch.object(sys, "argv", argv):
+    with (
+        mock.patch("django.core.management.execute_from_command_line") as execute,
+        mock.patch.object(sys, "argv", argv),
+    ):
         cli.main()
     execute.assert_called_once()
     return execute.call_args.args[0]
@@ -22,7 +24,10 @@ def _run_main(argv: list[str]) -> list[str]:
 
 def test_hyphenated_command_names_map_to_django_commands():
     assert _run_main(["/venv/bin/cadres", "import-roster", "roster.xlsx", "--dry-run"]) == [
-        "cadres", "import_roster", "roster.xlsx", "--dry-run",
+        "cadres",
+        "import_roster",
+        "roster.xlsx",
+        "--dry-run",
     ]
 
 
@@ -32,10 +37,16 @@ def test_options_and_plain_commands_are_passed_unchanged():
     assert _run_main(["cadres", "demo", "--if-empty"]) == ["cadres", "demo", "--if-empty"]
 
 
-@pytest.mark.skipif(not CADRES.exists(), reason="the cadres script is installed by pip install -e .")
+@pytest.mark.skipif(
+    not CADRES.exists(), reason="the cadres script is installed by pip install -e ."
+)
 def test_installed_script_knows_the_product_commands():
     result = subprocess.run(
-        [str(CADRES), "help", "import-roster"], capture_output=True, text=True, timeout=60
+        [str(CADRES), "help", "import-roster"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
     assert result.returncode == 0, result.stderr
@@ -43,9 +54,13 @@ def test_installed_script_knows_the_product_commands():
     assert "--dry-run" in result.stdout
 
 
-@pytest.mark.skipif(not CADRES.exists(), reason="the cadres script is installed by pip install -e .")
+@pytest.mark.skipif(
+    not CADRES.exists(), reason="the cadres script is installed by pip install -e ."
+)
 def test_installed_script_lists_the_demo_and_roster_commands():
-    result = subprocess.run([str(CADRES), "help"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(CADRES), "help"], capture_output=True, text=True, timeout=60, check=False
+    )
 
     assert result.returncode == 0, result.stderr
     for name in ("demo", "import_roster", "export_roster"):

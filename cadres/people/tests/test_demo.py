@@ -33,14 +33,18 @@ class DemoCountyTests(SimpleTestCase):
     def test_another_seed_gives_other_people(self):
         first, other = demo_county(seed=2026), demo_county(seed=7)
 
-        self.assertNotEqual([p.row["姓名"] for p in first.people], [p.row["姓名"] for p in other.people])
+        self.assertNotEqual(
+            [p.row["姓名"] for p in first.people], [p.row["姓名"] for p in other.people]
+        )
 
     def test_identity_numbers_are_valid_and_agree_with_birth_and_sex(self):
         county = demo_county(seed=2026)
         for person in county.people:
             identity = parse_id_number(person.row["身份证号"])
             birth, _ = parse_month(person.row["出生年月"])
-            self.assertEqual((identity.birth_date.year, identity.birth_date.month), (birth.year, birth.month))
+            self.assertEqual(
+                (identity.birth_date.year, identity.birth_date.month), (birth.year, birth.month)
+            )
             self.assertEqual(identity.sex, "1" if person.row["性别"] == "男" else "2")
         self.assertEqual(len({p.row["身份证号"] for p in county.people}), len(county.people))
 
@@ -98,9 +102,14 @@ class DemoLoadTests(TestCase):
             self.assertEqual(assignment.unit_id, assignment.person.unit_id)
 
     def test_there_are_leaders_and_team_members(self):
-        self.assertTrue(Person.objects.filter(unit__path=COUNTY, rank="0131", is_team_member=True).exists())
+        self.assertTrue(
+            Person.objects.filter(unit__path=COUNTY, rank="0131", is_team_member=True).exists()
+        )
         self.assertTrue(Person.objects.filter(post_title="局长", rank="0141").exists())
-        self.assertTrue(Person.objects.filter(post_title="党委书记", unit__unit_type="乡镇").count() == len(TOWNS))
+        self.assertTrue(
+            Person.objects.filter(post_title="党委书记", unit__unit_type="乡镇").count()
+            == len(TOWNS)
+        )
         self.assertTrue(Person.objects.filter(rank="0150", is_team_member=False).exists())
         self.assertTrue(Person.objects.exclude(ethnicity="01").exists())
         self.assertTrue(Person.objects.filter(sex="2").count() > Person.objects.count() // 5)

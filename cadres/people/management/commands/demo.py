@@ -1,7 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cadres.accounts.selectors import user_for_command
-from cadres.people.demo import ADMIN_USERNAME, DEFAULT_SEED, DEMO_PASSWORD, OFFICER_USERNAME, demo_load
+from cadres.people.demo import (
+    ADMIN_USERNAME,
+    DEFAULT_SEED,
+    DEMO_PASSWORD,
+    OFFICER_USERNAME,
+    demo_load,
+)
 from cadres.people.models import Person
 
 
@@ -12,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="数据库中已有干部时什么也不做（不报错）"
         )
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"随机种子（默认 {DEFAULT_SEED}）")
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"随机种子（默认 {DEFAULT_SEED}）"
+        )
         parser.add_argument("--user", help="记入审计的操作人用户名（默认：系统）")
 
     def handle(self, *args, if_empty: bool, seed: int, user: str | None, **options):
