@@ -1,0 +1,110 @@
+"""The audit record's share of the roster-import benchmark (bench/import_roster.py).
+
+    .venv/bin/python -m cadres.audit.benchmark --rows 100000 --database-url sqlite
+    .venv/bin/python -m cadres.audit.benchmark --database-url postgres://postgres@127.0.0.1:5432/cadres_bench
+
+Runs the benchmark's `measure` twice per database, each in its own process: once as is, once
+with `audit.record` replaced by a no-op in the services the import calls. Prints both lines;
+compare their `total` figures.
+"""
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+AUDITED_MODULES = ("cadres.people.services", "cadres.org.services")
+
+
+def _bench_module():
+    spec = importlib.util.spec_from_file_location("bench_import_roster",
+                                                  ROOT / "bench" / "import_roster.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _disable_audit_after_setup() -> None:
+    """Make django.setup() also replace `record` in the import's services with a no-op."""
+    import django
+
+    original_setup = django.setup
+
+    def setup(*args, **kwargs):
+        original_setup(*args, **kwargs)
+        for name in AUDITED_MODULES:
+            module = importlib.import_module(name)
+            module.record = lambda **_kwargs: None
+
+    django.setup = setup
+
+
+def _time_audit_after_setup() -> None:
+    """Make django.setup() also wrap `record` in the import's services with a timer, printed at
+    exit: the audit record's own share, unaffected by the machine's load on the rest."""
+    import atexit
+    import time
+
+    import django
+
+    original_setup = django.setup
+    spent = {"seconds": 0.0, "events": 0}
+
+    def setup(*args, **kwargs):
+        original_setup(*args, **kwargs)
+        for name in AUDITED_MODULES:
+            module = importlib.import_module(name)
+            original_record = module.record
+
+            def timed(_original=original_record, **kwargs):
+                started = time.perf_counter()
+                try:
+                    return _original(**kwargs)
+                finally:
+                    spent["seconds"] += time.perf_counter() - started
+                    spent["events"] += 1
+
+            module.record = timed
+
+    django.setup = setup
+    atexit.register(lambda: print(
+        f"    audit record: {spent['events']} event(s), {spent['seconds'] * 1000:.1f} ms",
+        flush=True))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--database-url", default="sqlite")
+    parser.add_argument("--without-audit", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    bench = _bench_module()
+    roster = bench.BENCH_DIR / f"roster-{args.rows}.xlsx"
+    if args.child:
+        if args.without_audit:
+            _disable_audit_after_setup()
+        else:
+            _time_audit_after_setup()
+        url = "" if args.database_url == "sqlite" else args.database_url
+        return bench.measure(roster, url, None)
+    if not roster.exists():
+        bench.generate(roster, args.rows)
+    status = 0
+    for _ in range(args.repeat):
+        for without in (False, True):
+            print("without audit:" if without else "with audit:   ", end=" ", flush=True)
+            command = [sys.executable, "-m", "cadres.audit.benchmark", "--child",
+                       "--rows", str(args.rows), "--database-url", args.database_url]
+            if without:
+                command.append("--without-audit")
+            status |= subprocess.call(command, cwd=ROOT)
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
