@@ -403,12 +403,19 @@ def _group_result(target: PlanTarget, label: str, unit: Unit | None,
                        required=required_count(target, len(people)))
 
 
-def target_evaluate(*, actor: Any, target: PlanTarget, as_of: dt.date) -> TargetResult:
-    """A target on every group it covers: each team of the unit type, or the pooled subtree."""
+def target_evaluate(*, actor: Any, target: PlanTarget, as_of: dt.date,
+                    teams_by_type: dict[str, list[Team]] | None = None) -> TargetResult:
+    """A target on every group it covers: each team of the unit type, or the pooled subtree.
+
+    `teams_by_type` caches the teams of each unit type across the targets of one page.
+    """
     if target.scope == PlanTarget.Scope.EACH_TEAM:
+        cache = teams_by_type if teams_by_type is not None else {}
+        if target.unit_type not in cache:
+            cache[target.unit_type] = teams_on(actor=actor, as_of=as_of, unit_type=target.unit_type)
         groups = [
             _group_result(target, team.unit.path, team.unit, team.members)
-            for team in teams_on(actor=actor, as_of=as_of, unit_type=target.unit_type)
+            for team in cache[target.unit_type]
         ]
         return TargetResult(target=target, groups=groups)
     people = people_in_scope(actor=actor, as_of=as_of, unit=target.unit,
@@ -426,8 +433,9 @@ def target_evaluate(*, actor: Any, target: PlanTarget, as_of: dt.date) -> Target
 
 def plan_gaps(*, actor: Any, as_of: dt.date, plan_name: str | None = None) -> list[TargetResult]:
     """Every target (of one plan, or all) evaluated on a date."""
+    teams_by_type: dict[str, list[Team]] = {}
     return [
-        target_evaluate(actor=actor, target=target, as_of=as_of)
+        target_evaluate(actor=actor, target=target, as_of=as_of, teams_by_type=teams_by_type)
         for target in target_list(plan_name=plan_name)
     ]
 

@@ -175,3 +175,18 @@ def test_required_count_rounds_a_percentage_up():
     target = PlanTarget(threshold_kind=PlanTarget.ThresholdKind.PERCENT, threshold=Decimal("15"))
 
     assert [required_count(target, n) for n in (0, 1, 7, 20, 21)] == [0, 1, 2, 3, 4]
+
+
+def test_targets_of_one_unit_type_read_the_teams_once(officer, two_county_teams,
+                                                      django_assert_max_num_queries):
+    # given
+    for age in (35, 40, 45):
+        team_target(PlanTarget.Measure.AGE_AT_MOST, 1, age=age)
+    team_target(PlanTarget.Measure.WOMEN, 1)
+
+    # when: targets, the actor's grants, principal titles, team posts, their units
+    with django_assert_max_num_queries(5):
+        results = plan_gaps(actor=officer, as_of=AS_OF)
+
+    # then
+    assert [r.met for r in results] == [1, 2, 2, 1]
