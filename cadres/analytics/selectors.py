@@ -23,7 +23,8 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from cadres.core import codes
 from cadres.core.dates import age_on
@@ -137,12 +138,11 @@ def structure_people(
     posts = Assignment.objects.filter(
         Q(started_on__lte=as_of) | Q(started_on__isnull=True),
         Q(ended_on__isnull=True) | Q(ended_on__gt=as_of),
-        person=OuterRef("pk"),
         is_team_member=True,
     )
     if units is not None:
         posts = posts.filter(unit__in=units)
-    return people.filter(Exists(posts))
+    return people.filter(pk__in=posts.values("person_id"))
 
 
 def structure_report(
@@ -176,29 +176,33 @@ def structure_report_for(
     bands = list(age_bands or DEFAULT_AGE_BANDS)
     people = people.order_by()
 
+    groups = _group_counts(people)
     by_birth = Counter[tuple[str, int]]()
-    for birth_date, sex, count in people.values_list("birth_date", "sex").annotate(n=Count("*")):
-        by_birth[(sex, age_on(birth_date, as_of))] += count
+    as_of_day = (as_of.month, as_of.day)
+    for (birth_date, sex), count in groups["birth"].items():
+        if isinstance(birth_date, str):
+            # SQLite hands dates back as ISO text; reading it directly spares Django's
+            # converters on thousands of groups.
+            year, month, day = int(birth_date[:4]), int(birth_date[5:7]), int(birth_date[8:10])
+            age = as_of.year - year - (as_of_day < (month, day))
+        else:
+            age = age_on(birth_date, as_of)
+        by_birth[(sex, age)] += count
     total = sum(by_birth.values())
     histogram = Counter[int]()
-    for (_, age), count in by_birth.items():
+    sexes = Counter[str]()
+    for (sex, age), count in by_birth.items():
         histogram[age] += count
-
-    def grouped(field: str) -> Counter[str]:
-        return Counter(dict(people.values_list(field).annotate(n=Count("*")).values_list(field, "n")))
-
-    sexes = grouped("sex")
-    ethnicities = grouped("ethnicity")
-    statuses = grouped("political_status")
-    highest = grouped("highest_education")
-    first = grouped("full_time_education")
-    ranks = grouped("rank")
-    titles = grouped("professional_title")
-    postgraduate_or_master = people.filter(
-        Q(highest_education=codes.POSTGRADUATE)
-        | Q(full_time_degree__in=MASTER_OR_DOCTOR)
-        | Q(in_service_degree__in=MASTER_OR_DOCTOR)
-    ).count() if total else 0
+        sexes[sex] += count
+    ethnicities = groups["ethnicity"]
+    statuses = groups["political_status"]
+    highest = groups["highest_education"]
+    first = groups["full_time_education"]
+    ranks = groups["rank"]
+    titles = groups["professional_title"]
+    postgraduate_or_master = highest[codes.POSTGRADUATE] + sum(
+        count for code, count in groups["master_degree"].items() if code != codes.POSTGRADUATE
+    )
 
     def named(counts: Counter[str], table: str) -> dict[str, dict[str, Any]]:
         order = {code: index for index, code in enumerate(codes.TABLES[table])}
@@ -288,3 +292,87 @@ def unit_for_reference(*, actor: Any, reference: str) -> Unit:
     if matches:
         raise LookupError(f"单位名称不唯一，请写单位全称：{reference}")
     raise LookupError(f"单位不存在：{reference}")
+
+
+# The columns each GROUP BY of a report groups on. A person's postgraduate or master status
+# comes with highest education: "master_degree" counts, by highest education, the people
+# holding a 硕士 or 博士 degree in either column.
+_GROUPINGS: dict[str, tuple[str, ...]] = {
+    "birth": ("birth_date", "sex"),
+    "ethnicity": ("ethnicity",),
+    "political_status": ("political_status",),
+    "highest_education": ("highest_education", "has_master_degree"),
+    "full_time_education": ("full_time_education",),
+    "rank": ("rank",),
+    "professional_title": ("professional_title",),
+}
+
+
+def _group_counts(people: QuerySet[Person]) -> dict[str, Counter[Any]]:
+    """The counts of every grouping of a report, keyed like _GROUPINGS.
+
+    PostgreSQL computes them in one scan with GROUPING SETS; SQLite runs one GROUP BY each,
+    which an index on the grouped columns turns into an index-only scan without sorting.
+    """
+    has_master_degree = Q(full_time_degree__in=MASTER_OR_DOCTOR) | Q(
+        in_service_degree__in=MASTER_OR_DOCTOR
+    )
+    people = people.order_by()
+    counts: dict[str, Counter[Any]] = {name: Counter() for name in _GROUPINGS}
+    counts["master_degree"] = Counter()
+    if people.query.is_empty():
+        return counts
+    if connections[people.db].vendor == "postgresql":
+        return _group_counts_in_one_scan(people, has_master_degree, counts)
+    for name, columns in _GROUPINGS.items():
+        if name == "highest_education":
+            rows = people.values_list("highest_education").annotate(
+                n=Count("*"), masters=Count("pk", filter=has_master_degree)
+            )
+            for code, count, masters in rows:
+                counts[name][code] = count
+                counts["master_degree"][code] = masters
+            continue
+        sql, params = people.values_list(*columns).annotate(n=Count("*")).query.sql_with_params()
+        with connections[people.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            for *key, count in cursor.fetchall():
+                counts[name][tuple(key) if len(key) > 1 else key[0]] = count
+    return counts
+
+
+def _group_counts_in_one_scan(
+    people: QuerySet[Person], has_master_degree: Q, counts: dict[str, Counter[Any]]
+) -> dict[str, Counter[Any]]:
+    columns = sorted({column for group in _GROUPINGS.values() for column in group})
+    scope = people.annotate(
+        has_master_degree=ExpressionWrapper(has_master_degree, output_field=BooleanField())
+    ).values(*columns)
+    inner, params = scope.query.sql_with_params()
+    connection = connections[people.db]
+    quote = connection.ops.quote_name
+    names = list(_GROUPINGS)
+    # GROUPING(first columns) has a 0 bit for the set a row belongs to (first set = top bit).
+    firsts = ", ".join(quote(_GROUPINGS[name][0]) for name in names)
+    sets = ", ".join("(" + ", ".join(quote(c) for c in _GROUPINGS[name]) + ")" for name in names)
+    sql = (
+        f"SELECT {', '.join(quote(c) for c in columns)}, GROUPING({firsts}), COUNT(*) "
+        f"FROM ({inner}) AS scope GROUP BY GROUPING SETS ({sets})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    position = {column: index for index, column in enumerate(columns)}
+    every = (1 << len(names)) - 1
+    for row in rows:
+        mask, count = row[-2], row[-1]
+        name = names[len(names) - 1 - (every ^ mask).bit_length() + 1]
+        key = [row[position[column]] for column in _GROUPINGS[name]]
+        if name == "highest_education":
+            code, masters = key
+            counts[name][code] += count
+            if masters:
+                counts["master_degree"][code] += count
+        else:
+            counts[name][tuple(key) if len(key) > 1 else key[0]] = count
+    return counts

@@ -1,15 +1,18 @@
-"""Fixtures of the analytics tests: an officer and the township roster of 2010."""
+"""Fixtures of the analytics tests: an officer, the township roster of 2010, small rosters."""
 
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cadres.people.services import roster_import
+from cadres.people.tests.factories import id_number, roster_row, roster_xlsx
 
 TOWNSHIP_DIR = Path("/work/shared/fixtures/township-2010")
 TOWNSHIP_AS_OF = dt.date(2010, 6, 30)
+TOWNSHIP_BANDS = "30,40,50"
 
 
 @pytest.fixture
@@ -20,7 +23,7 @@ def officer(django_user_model):
 
 
 @pytest.fixture
-def expected():
+def expected() -> dict[str, Any]:
     return json.loads((TOWNSHIP_DIR / "expected.json").read_text(encoding="utf-8"))
 
 
@@ -28,3 +31,16 @@ def expected():
 def township(officer):
     content = (TOWNSHIP_DIR / "roster.xlsx").read_bytes()
     roster_import(actor=officer, content=content, file_name="roster.xlsx")
+
+
+def person_row(serial: int, birth: Any, sex: str = "男", **overrides: Any) -> dict[str, Any]:
+    """A roster row with a unique name and a 身份证号 that agrees with its birth and sex."""
+    id_birth = birth if isinstance(birth, str) else birth.strftime("%Y.%m.%d")
+    return roster_row(
+        姓名=f"干部{serial}", 出生年月=birth, 性别=sex,
+        身份证号=id_number(id_birth.replace("-", "."), sex, serial=serial), **overrides,
+    )
+
+
+def import_rows(actor: Any, rows: list[dict[str, Any]]) -> None:
+    roster_import(actor=actor, content=roster_xlsx(rows), file_name="test.xlsx")
