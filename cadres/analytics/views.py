@@ -1,0 +1,68 @@
+"""Structure analysis pages: the report with charts, and its .xlsx and .docx exports."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cadres.analytics.exports import report_tables, structure_docx, structure_xlsx
+from cadres.analytics.forms import as_of_label, scope_label, structure_form
+from cadres.analytics.selectors import structure_report
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _report(request: HttpRequest) -> tuple[Any, dict[str, Any] | None]:
+    form = structure_form(request.GET, actor=request.user)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    report = structure_report(
+        actor=request.user, as_of=data["as_of"], unit=data["unit"],
+        team_members_only=data["team_members_only"], age_bands=data["bands"],
+    )
+    report["scope"] = scope_label(data["unit"], data["team_members_only"])
+    report["as_of_label"] = as_of_label(data["as_of"])
+    return form, report
+
+
+def structure(request: HttpRequest) -> HttpResponse:
+    form, report = _report(request)
+    context: dict[str, Any] = {"form": form, "report": report}
+    if report is not None:
+        context["tables"] = report_tables(report)
+        context["query"] = request.GET.urlencode()
+        context["chart_data"] = {
+            "pyramid": report["age_pyramid"],
+            "education": _series(report["education"]),
+            "rank": _series(report["rank"]),
+        }
+    return render(request, "analytics/structure.html", context)
+
+
+def structure_export_xlsx(request: HttpRequest) -> HttpResponse:
+    return _export(request, structure_xlsx, XLSX_TYPE, "xlsx")
+
+
+def structure_export_docx(request: HttpRequest) -> HttpResponse:
+    return _export(request, structure_docx, DOCX_TYPE, "docx")
+
+
+def _export(request: HttpRequest, build: Any, content_type: str, suffix: str) -> HttpResponse:
+    form, report = _report(request)
+    if report is None:
+        return render(request, "analytics/structure.html", {"form": form}, status=400)
+    content = build(report, scope=report["scope"], as_of=report["as_of_label"])
+    response = HttpResponse(content, content_type=content_type)
+    file_name = f"structure-{report['as_of']}.{suffix}"
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+def _series(figures: dict[str, dict[str, Any]]) -> dict[str, list[Any]]:
+    return {
+        "names": list(figures),
+        "counts": [item["count"] for item in figures.values()],
+        "percents": [item["percent"] for item in figures.values()],
+    }
