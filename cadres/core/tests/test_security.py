@@ -30,9 +30,9 @@ MATRIX = {
     "no_grant":     [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
 }
 CASES = [
-    pytest.param(role, page, statuses[index], id=f"{role}-{page}-{statuses[index]}")
+    pytest.param(role, page_name, statuses[index], id=f"{role}-{page_name}-{statuses[index]}")
     for role, statuses in MATRIX.items()
-    for index, page in enumerate(PAGES)
+    for index, page_name in enumerate(PAGES)
 ]
 
 
@@ -46,7 +46,7 @@ def world():
     }
 
 
-def _url(page: str, world: dict) -> str:
+def _url(page_name: str, world: dict) -> str:
     named = {
         "roster": ("people:roster", []),
         "person_in": ("people:person_detail", [world["east_person"].pk]),
@@ -60,7 +60,7 @@ def _url(page: str, world: dict) -> str:
         "users": ("accounts:user_list", []),
         "password": ("accounts:password_change", []),
     }
-    name, args = named[page]
+    name, args = named[page_name]
     try:
         return reverse(name, args=args)
     except NoReverseMatch:
@@ -77,12 +77,12 @@ def _user(role: str, world: dict):
     return user_with_role(role, managed=[world["east"]])
 
 
-@pytest.mark.parametrize(("role", "page", "expected"), CASES)
-def test_permission_matrix(client, world, role, page, expected):
+@pytest.mark.parametrize(("role", "page_name", "expected"), CASES)
+def test_permission_matrix(client, world, role, page_name, expected):
     # given
     user = _user(role, world)
     sign_in(client, user)
-    url = _url(page, world)
+    url = _url(page_name, world)
     before = AuditEvent.objects.count()
     # when
     response = client.get(url)
