@@ -9,6 +9,17 @@ from cadres.people.models import Person
 User = get_user_model()
 
 
+def _person_by_id_number(value: str):
+    """The cadre with this 身份证号, None for an empty field; an unknown number is an error."""
+    value = value.strip().upper()
+    if not value:
+        return None
+    person = Person.objects.filter(id_number=value).first()
+    if person is None:
+        raise forms.ValidationError("干部名册中没有此身份证号。")
+    return person
+
+
 class LoginForm(forms.Form):
     username = forms.CharField(label="用户名", max_length=150,
                                widget=forms.TextInput(attrs={"autocomplete": "username",
@@ -51,12 +62,11 @@ class UserCreateForm(forms.Form):
     email = forms.EmailField(label="电子邮箱", required=False)
     password = forms.CharField(label="初始密码", strip=False, widget=forms.PasswordInput,
                                help_text="用户首次登录时须修改。")
-    person = forms.ModelChoiceField(label="本人干部档案", queryset=Person.objects.none(),
-                                    required=False, help_text="用户本人是干部时选择；本人及亲属的档案不可查阅。")
+    person = forms.CharField(label="本人身份证号", max_length=18, required=False,
+                             help_text="用户本人是干部时填写，用以关联其干部档案；本人及亲属的档案不可查阅。")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.select_related("unit").order_by("name")
+    def clean_person(self):
+        return _person_by_id_number(self.cleaned_data["person"])
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -74,12 +84,11 @@ class UserUpdateForm(forms.Form):
     full_name = forms.CharField(label="姓名", max_length=50)
     email = forms.EmailField(label="电子邮箱", required=False)
     is_active = forms.BooleanField(label="启用", required=False)
-    person = forms.ModelChoiceField(label="本人干部档案", queryset=Person.objects.none(),
-                                    required=False)
+    person = forms.CharField(label="本人身份证号", max_length=18, required=False,
+                             help_text="用户本人是干部时填写，用以关联其干部档案。")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.select_related("unit").order_by("name")
+    def clean_person(self):
+        return _person_by_id_number(self.cleaned_data["person"])
 
 
 class PasswordResetForm(forms.Form):

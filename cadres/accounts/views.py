@@ -197,7 +197,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_object_or_404(User, pk=pk)
     form = UserUpdateForm(request.POST or None, initial={
         "full_name": subject.full_name, "email": subject.email, "is_active": subject.is_active,
-        "person": subject.person,
+        "person": subject.person.id_number if subject.person else "",
     })
     if request.method == "POST" and form.is_valid():
         if subject == request.user and not form.cleaned_data["is_active"]:

@@ -154,3 +154,23 @@ def test_management_pages_render(admin_client, units):
     # then
     assert [page.status_code for page in pages] == [200, 200, 200, 200]
     assert "某县/东镇" in pages[0].content.decode()
+
+
+def test_user_is_linked_to_their_own_file_by_id_number(admin_client, units):
+    # given
+    from cadres.accounts.testing import person_in
+
+    person = person_in(units["east"], "王五", id_number="330381197103096619")
+    # when
+    admin_client.post(reverse("accounts:user_create"), {
+        "username": "wang", "full_name": "王五", "password": "Chushi-mima-2026!",
+        "person": "330381197103096619",
+    })
+    refused = admin_client.post(reverse("accounts:user_create"), {
+        "username": "zhao", "full_name": "赵六", "password": "Chushi-mima-2026!",
+        "person": "110101199001011234",
+    })
+    # then
+    assert User.objects.get(username="wang").person == person
+    assert "干部名册中没有此身份证号" in refused.content.decode()
+    assert not User.objects.filter(username="zhao").exists()
