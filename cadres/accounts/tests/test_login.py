@@ -161,3 +161,16 @@ def test_password_change_needs_the_current_password(client):
     # then
     assert "当前密码不正确" in response.content.decode()
     assert get_user_model().objects.get(pk=user.pk).must_change_password is True
+
+
+def test_demo_administrator_must_change_the_password_at_first_login(client):
+    # given
+    from cadres.people.demo import ADMIN_USERNAME, DEMO_PASSWORD, demo_users_ensure
+
+    demo_users_ensure(actor=None)
+    _login(client, ADMIN_USERNAME, DEMO_PASSWORD)
+    # when
+    response = client.get(reverse("people:roster"))
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_change")
