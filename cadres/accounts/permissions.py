@@ -83,6 +83,20 @@ def can_import_roster(user: Any, unit: Any = None) -> bool:
     return can_maintain_unit(user, unit)
 
 
+def unit_paths_outside_maintain_scope(user: Any, paths: Any) -> list[str]:
+    """The unit paths (e.g. a roster's 单位 column) the user may not write to, sorted.
+
+    None stands for the system (a command run without --user) and may write everywhere. A
+    roster import refuses the whole file when this is not empty.
+    """
+    if user is None:
+        return []
+    access = access_for(user)
+    if access.all_units:
+        return []
+    return sorted({path for path in paths if not path_in_scope(path, access.maintained_paths)})
+
+
 def can_export_roster(user: Any) -> bool:
     return can_view_records(user)
 

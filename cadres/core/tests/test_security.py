@@ -266,3 +266,16 @@ def test_check_deploy_passes_with_production_environment(tmp_path):
     # then
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_roster_paths_outside_the_maintain_scope_are_named(world):
+    from cadres.accounts.permissions import unit_paths_outside_maintain_scope
+
+    # given
+    clerk = user_with_role("unit_clerk", maintained=[world["east"]])
+    admin = user_with_role("admin")
+    paths = ["某县/东镇", "某县/东镇/党政办", "某县/西镇", "某县/东镇新区"]
+    # then
+    assert unit_paths_outside_maintain_scope(clerk, paths) == ["某县/东镇新区", "某县/西镇"]
+    assert unit_paths_outside_maintain_scope(admin, paths) == []
+    assert unit_paths_outside_maintain_scope(None, paths) == []
