@@ -99,3 +99,14 @@ def test_file_outside_the_scope_is_not_found(client, world):
     response = client.get(reverse("accounts:dossier_open", args=[world["person"].pk]))
     # then
     assert response.status_code == 404
+
+
+def test_may_filter_hides_navigation_by_role(world):
+    # given
+    clerk = user_with_role("unit_clerk", maintained=[world["east"]])
+    template = Template('{% load cadres_security %}{{ user|may:"sees_records" }} '
+                        '{{ user|may:"browses_audit" }}')
+    # when
+    text = template.render(Context({"user": clerk}))
+    # then
+    assert text == "True False"
