@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 
 # No inline script or style, no plugins, no framing, forms post only back to this site.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -71,8 +71,14 @@ class IdleSessionMiddleware:
             now = time.time()
             last = request.session.get(IDLE_KEY)
             if last is not None and now - float(last) > limit:
+                is_htmx = request.headers.get("HX-Request") == "true"
                 logout(request)
                 messages.info(request, "长时间未操作，已自动退出，请重新登录。")
+                if is_htmx:
+                    # A partial request would swap the login page into a fragment.
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+                    return response
                 return redirect(settings.LOGIN_URL)
             request.session[IDLE_KEY] = now
         return self.get_response(request)

@@ -279,3 +279,21 @@ def test_roster_paths_outside_the_maintain_scope_are_named(world):
     assert unit_paths_outside_maintain_scope(clerk, paths) == ["某县/东镇新区", "某县/西镇"]
     assert unit_paths_outside_maintain_scope(admin, paths) == []
     assert unit_paths_outside_maintain_scope(None, paths) == []
+
+
+def test_idle_htmx_request_is_sent_to_the_login_page_whole(client, settings, world):
+    # given
+    import time
+
+    from cadres.core.middleware import IDLE_KEY
+
+    sign_in(client, user_with_role("unit_clerk", maintained=[world["east"]]))
+    client.get(reverse("accounts:password_change"))
+    session = client.session
+    session[IDLE_KEY] = time.time() - settings.SESSION_IDLE_SECONDS - 1
+    session.save()
+    # when
+    response = client.get(reverse("accounts:password_change"), headers={"HX-Request": "true"})
+    # then
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("accounts:login")
