@@ -27,7 +27,6 @@ from django.db import connections
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from cadres.core import codes
-from cadres.core.dates import age_on
 from cadres.org.models import Assignment, Unit
 from cadres.people.models import Person
 
@@ -176,18 +175,8 @@ def structure_report_for(
     bands = list(age_bands or DEFAULT_AGE_BANDS)
     people = people.order_by()
 
-    groups = _group_counts(people)
-    by_birth = Counter[tuple[str, int]]()
-    as_of_day = (as_of.month, as_of.day)
-    for (birth_date, sex), count in groups["birth"].items():
-        if isinstance(birth_date, str):
-            # SQLite hands dates back as ISO text; reading it directly spares Django's
-            # converters on thousands of groups.
-            year, month, day = int(birth_date[:4]), int(birth_date[5:7]), int(birth_date[8:10])
-            age = as_of.year - year - (as_of_day < (month, day))
-        else:
-            age = age_on(birth_date, as_of)
-        by_birth[(sex, age)] += count
+    groups = _group_counts(people, as_of=as_of)
+    by_birth = groups["age"]
     total = sum(by_birth.values())
     histogram = Counter[int]()
     sexes = Counter[str]()
@@ -296,9 +285,9 @@ def unit_for_reference(*, actor: Any, reference: str) -> Unit:
 
 # The columns each GROUP BY of a report groups on. A person's postgraduate or master status
 # comes with highest education: "master_degree" counts, by highest education, the people
-# holding a 硕士 or 博士 degree in either column.
+# holding a 硕士 or 博士 degree in either column. "age" is (sex, age) → count.
 _GROUPINGS: dict[str, tuple[str, ...]] = {
-    "birth": ("birth_date", "sex"),
+    "age": ("birth_date", "sex"),
     "ethnicity": ("ethnicity",),
     "political_status": ("political_status",),
     "highest_education": ("highest_education", "has_master_degree"),
@@ -308,11 +297,14 @@ _GROUPINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _group_counts(people: QuerySet[Person]) -> dict[str, Counter[Any]]:
+def _group_counts(people: QuerySet[Person], *, as_of: dt.date) -> dict[str, Counter[Any]]:
     """The counts of every grouping of a report, keyed like _GROUPINGS.
 
     PostgreSQL computes them in one scan with GROUPING SETS; SQLite runs one GROUP BY each,
     which an index on the grouped columns turns into an index-only scan without sorting.
+    Birth dates are grouped as they are, then regrouped in SQL by birth year and whether the
+    birthday falls after the as-of day, which is all the age at the as-of date depends on:
+    a few hundred rows reach Python, not one per birth date.
     """
     has_master_degree = Q(full_time_degree__in=MASTER_OR_DOCTOR) | Q(
         in_service_degree__in=MASTER_OR_DOCTOR
@@ -322,8 +314,9 @@ def _group_counts(people: QuerySet[Person]) -> dict[str, Counter[Any]]:
     counts["master_degree"] = Counter()
     if people.query.is_empty():
         return counts
-    if connections[people.db].vendor == "postgresql":
-        return _group_counts_in_one_scan(people, has_master_degree, counts)
+    connection = connections[people.db]
+    if connection.vendor == "postgresql":
+        return _group_counts_in_one_scan(people, has_master_degree, counts, as_of=as_of)
     for name, columns in _GROUPINGS.items():
         if name == "highest_education":
             rows = people.values_list("highest_education").annotate(
@@ -334,15 +327,29 @@ def _group_counts(people: QuerySet[Person]) -> dict[str, Counter[Any]]:
                 counts["master_degree"][code] = masters
             continue
         sql, params = people.values_list(*columns).annotate(n=Count("*")).query.sql_with_params()
-        with connections[people.db].cursor() as cursor:
+        if name == "age":
+            # SQLite keeps dates as ISO text: 'YYYY-MM-DD'.
+            sql = (
+                'SELECT "sex", CAST(substr("birth_date", 1, 4) AS INTEGER), '
+                'substr("birth_date", 6, 5) > %s, SUM("n") '
+                f"FROM ({sql}) AS births GROUP BY 1, 2, 3"
+            )
+            params = (f"{as_of:%m-%d}", *params)
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            for *key, count in cursor.fetchall():
-                counts[name][tuple(key) if len(key) > 1 else key[0]] = count
+            rows = cursor.fetchall()
+        if name == "age":
+            for sex, year, born_later, count in rows:
+                counts[name][(sex, as_of.year - year - born_later)] += count
+            continue
+        for *key, count in rows:
+            counts[name][key[0]] = count
     return counts
 
 
 def _group_counts_in_one_scan(
-    people: QuerySet[Person], has_master_degree: Q, counts: dict[str, Counter[Any]]
+    people: QuerySet[Person], has_master_degree: Q, counts: dict[str, Counter[Any]], *,
+    as_of: dt.date,
 ) -> dict[str, Counter[Any]]:
     columns = sorted({column for group in _GROUPINGS.values() for column in group})
     scope = people.annotate(
@@ -355,24 +362,32 @@ def _group_counts_in_one_scan(
     # GROUPING(first columns) has a 0 bit for the set a row belongs to (first set = top bit).
     firsts = ", ".join(quote(_GROUPINGS[name][0]) for name in names)
     sets = ", ".join("(" + ", ".join(quote(c) for c in _GROUPINGS[name]) + ")" for name in names)
+    others = [column for column in columns if column != "birth_date"]
+    kept = ", ".join(quote(c) for c in others)
     sql = (
-        f"SELECT {', '.join(quote(c) for c in columns)}, GROUPING({firsts}), COUNT(*) "
-        f"FROM ({inner}) AS scope GROUP BY GROUPING SETS ({sets})"
+        f"SELECT {kept}, EXTRACT(YEAR FROM birth_date)::integer AS birth_year, "
+        "(EXTRACT(MONTH FROM birth_date) * 100 + EXTRACT(DAY FROM birth_date)) > %s "
+        "AS born_later, grouping_mask, SUM(n)::bigint FROM ("
+        f"SELECT {', '.join(quote(c) for c in columns)}, GROUPING({firsts}) AS grouping_mask, "
+        f"COUNT(*) AS n FROM ({inner}) AS scope GROUP BY GROUPING SETS ({sets})"
+        f") AS grouped GROUP BY {kept}, birth_year, born_later, grouping_mask"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, (as_of.month * 100 + as_of.day, *params))
         rows = cursor.fetchall()
-    position = {column: index for index, column in enumerate(columns)}
+    position = {column: index for index, column in enumerate(others)}
     every = (1 << len(names)) - 1
     for row in rows:
-        mask, count = row[-2], row[-1]
-        name = names[len(names) - 1 - (every ^ mask).bit_length() + 1]
-        key = [row[position[column]] for column in _GROUPINGS[name]]
-        if name == "highest_education":
-            code, masters = key
+        year, born_later, mask, count = row[-4:]
+        name = names[len(names) - (every ^ mask).bit_length()]
+        if name == "age":
+            sex = row[position["sex"]]
+            counts[name][(sex, as_of.year - year - born_later)] += count
+        elif name == "highest_education":
+            code = row[position["highest_education"]]
             counts[name][code] += count
-            if masters:
+            if row[position["has_master_degree"]]:
                 counts["master_degree"][code] += count
         else:
-            counts[name][tuple(key) if len(key) > 1 else key[0]] = count
+            counts[name][row[position[_GROUPINGS[name][0]]]] += count
     return counts
