@@ -129,3 +129,18 @@ def test_structure_docx_export_has_the_published_township_table(township, signed
     for heading, figures in _expected_tables(expected).items():
         for name, count in figures.items():
             assert tables[heading][name] == str(count), (heading, name)
+
+
+def test_structure_page_and_exports_refuse_a_user_without_analysis_rights(client, django_user_model):
+    # given
+    clerk = django_user_model.objects.create_user(username="clerk", password="clerk-pass-123")
+    client.force_login(clerk)
+
+    # when
+    responses = [
+        client.get(reverse(name), TOWNSHIP_QUERY)
+        for name in ("analytics:structure", "analytics:structure_xlsx", "analytics:structure_docx")
+    ]
+
+    # then
+    assert [response.status_code for response in responses] == [403, 403, 403]
