@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cadres.accounts.permissions import can_see_sensitive
+from cadres.accounts.dossier import dossier_is_open
+from cadres.accounts.permissions import can_open_dossier
 from cadres.accounts.scopes import access_for, path_in_scope
 from cadres.core import codes
 from cadres.core.dates import format_month
@@ -89,7 +90,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "birth": format_month(person.birth_date, day_known=person.birth_day_known),
         "assignments": assignments,
         "resume": person_resume(assignments=assignments),
-        "shows_sensitive": can_see_sensitive(request.user),
+        # The full 身份证号 shows only while a registered read (查阅登记) of the file is open.
+        "shows_sensitive": dossier_is_open(request, person),
+        "may_open_dossier": can_open_dossier(request.user, person),
     })
 
 

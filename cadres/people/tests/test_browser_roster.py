@@ -60,5 +60,14 @@ def test_import_the_roster_then_find_and_open_a_person(
     # then
     expect(page.get_by_role("heading", name=re.compile("林颖刚"))).to_be_visible()
     card = page.locator(".card-grid")
-    expect(card).to_contain_text("330381195110088810")
+    expect(card).to_contain_text("330381********8810")
     expect(card).to_contain_text("临江市/凤卧镇")
+
+    # when: registering a read of the full file (查阅登记) with its purpose
+    page.get_by_role("link", name="查阅完整档案").click()
+    page.get_by_label("查阅用途").select_option("考核考察任免")
+    page.get_by_label("事由说明").fill("2026年度干部考察")
+    page.get_by_role("button", name="登记并查阅").click()
+
+    # then: the full number shows
+    expect(page.locator(".card-grid")).to_contain_text("330381195110088810")

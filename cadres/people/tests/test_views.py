@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from cadres.audit.models import AuditAction, AuditEvent
 from cadres.core.dates import age_on
 from cadres.core.spreadsheets import read_workbook
 from cadres.org.models import Assignment, Unit
@@ -273,7 +274,8 @@ def test_person_page_shows_the_card_resume_and_posts(signed_in, officer):
     # then
     html = response.content.decode()
     assert response.status_code == 200
-    assert id_number("1975.03", "男") in html
+    assert id_number("1975.03", "男") not in html  # shown in full only after 查阅登记
+    assert "查阅完整档案" in html
     assert "平阳县/县卫生局" in html
     for label in ("籍贯", "浙江平阳", "入党时间", "1998.06", "参加工作时间", "1996.08", "全日制教育",
                   "大学本科", "学士", "在职教育", "研究生", "硕士", "正科级"):
@@ -485,10 +487,20 @@ def test_the_id_number_is_masked_for_roles_without_sensitive_access(client, scop
     # when
     clerk_html = sign_in(client, clerk).get(url).content.decode()
     officer_html = sign_in(client, officer).get(url).content.decode()
+    officer_masked_html = officer_html
+    reads_before = AuditEvent.objects.filter(action=AuditAction.PERSON_VIEWED).count()
+    client.post(reverse("accounts:dossier_open", args=[scoped_world["east_person"].pk]),
+                {"purpose": "考核考察任免", "detail": "2026年度考察"})
+    officer_open_html = client.get(url).content.decode()
     # then
     assert number not in clerk_html
     assert f"{number[:6]}********{number[-4:]}" in clerk_html
-    assert number in officer_html
+    assert "dossier/" not in clerk_html  # no link to register a read
+    assert number not in officer_masked_html
+    assert number in officer_open_html
+    read = AuditEvent.objects.filter(action=AuditAction.PERSON_VIEWED).latest("id")
+    assert AuditEvent.objects.filter(action=AuditAction.PERSON_VIEWED).count() == reads_before + 1
+    assert read.actor == officer and read.changes["purpose"] == "考核考察任免"
 
 
 def test_a_unit_clerk_imports_only_into_the_maintained_units(client, scoped_world):
