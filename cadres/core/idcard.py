@@ -1,7 +1,8 @@
 """Resident identity numbers (公民身份号码, GB 11643): check digit, birth date and sex."""
 
 import datetime as dt
-from dataclasses import dataclass
+import operator
+from typing import NamedTuple
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -11,28 +12,34 @@ class InvalidIdNumber(ValueError):
     """The number is not a valid 18-character identity number; the message says why."""
 
 
-@dataclass(frozen=True)
-class IdNumber:
+class IdNumber(NamedTuple):
+    """A checked number with what it says of its holder (a tuple: a roster makes 100,000)."""
+
     number: str
     birth_date: dt.date
     sex: str  # GB/T 2261.1 code: "1" 男, "2" 女
 
 
+# The digits' code points are 48 more than their values; the weighted sum drops that back out.
+_ZERO_OFFSET = 48 * sum(_WEIGHTS)
+
+
 def check_digit(first17: str) -> str:
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+    """The GB 11643 check character of the first 17 digits (the sum runs in C, once per row)."""
+    return _CHECK[(sum(map(operator.mul, _WEIGHTS, first17.encode("ascii"))) - _ZERO_OFFSET) % 11]
 
 
 def parse_id_number(value: str) -> IdNumber:
     number = value.strip().upper()
     if len(number) != 18:
         raise InvalidIdNumber("应为18位")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    first17 = number[:17]
+    if not (first17.isascii() and first17.isdigit()) or number[17] not in "0123456789X":
         raise InvalidIdNumber("含有非法字符")
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as error:
         raise InvalidIdNumber("出生日期部分无效") from error
-    if check_digit(number[:17]) != number[17]:
+    if _CHECK[(sum(map(operator.mul, _WEIGHTS, first17.encode())) - _ZERO_OFFSET) % 11] != number[17]:
         raise InvalidIdNumber("校验码错误")
-    sex = "1" if int(number[16]) % 2 == 1 else "2"
-    return IdNumber(number=number, birth_date=birth, sex=sex)
+    return IdNumber(number, birth, "1" if number[16] in "13579" else "2")

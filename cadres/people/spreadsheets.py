@@ -6,13 +6,14 @@ plus every `RowError` found, so the caller can show all problems at once.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cadres.core import codes
 from cadres.core.dates import InvalidDate, format_month, parse_month
-from cadres.core.idcard import InvalidIdNumber, parse_id_number
+from cadres.core.idcard import IdNumber, InvalidIdNumber, parse_id_number
 from cadres.core.spreadsheets import Workbook
 
 ROSTER_SHEET = "干部名册"
@@ -80,13 +81,13 @@ def _yes_no(value: object) -> bool:
     raise CellError("应为“是”或“否”")
 
 
-def _id_number(value: object) -> str:
-    text = _text(value)
-    if isinstance(value, float) or "E+" in text.upper():
+def _id_number(value: object) -> IdNumber:
+    text = value.strip() if value.__class__ is str else _text(value)  # type: ignore[attr-defined]
+    if isinstance(value, float) or "E+" in text or "e+" in text:
         # Excel shows long numbers in scientific notation and drops digits past the 15th.
         raise CellError("不是有效的身份证号（被 Excel 存成了数字，后几位已丢失；请将该列设为文本格式后重新录入）")
     try:
-        return parse_id_number(text).number
+        return parse_id_number(text)
     except InvalidIdNumber as error:
         raise CellError(f"不是有效的身份证号（{error}）") from error
 
@@ -211,18 +212,25 @@ def roster_parse(workbook: Workbook, *, today: dt.date) -> ParsedRoster:
         names = "、".join(workbook.sheets) or "无"
         parsed.errors.append(RowError(ROSTER_SHEET, 1, "", "", f"未找到工作表“{ROSTER_SHEET}”（文件中的工作表：{names}）"))
         return parsed
-    while sheet and _is_blank(sheet[0]):
-        sheet = sheet[1:]
-    if not sheet:
+    header_at = 0
+    while header_at < len(sheet) and _is_blank(sheet[header_at]):
+        header_at += 1
+    if header_at == len(sheet):
         parsed.errors.append(RowError(ROSTER_SHEET, 1, "", "", "表格是空的，没有表头"))
         return parsed
-    columns = _match_headers(sheet[0], parsed.errors)
+    columns = _match_headers(sheet[0 + header_at], parsed.errors, row=header_at + 1)
     if parsed.errors:
         return parsed
     parsed.present_fields = frozenset(column.field for _, column in columns)
-    parsed.rows = list(_parse_rows(sheet, columns, today, parsed.errors))
+    # Rows keep their spreadsheet numbers; blank rows are left out.
+    body = [
+        (number, raw)
+        for number, raw in enumerate(sheet[header_at + 1:], start=header_at + 2)
+        if any(raw) and not _is_blank(raw)
+    ]
+    parsed.rows = _parse_rows(body, columns, today, parsed.errors)
     if not parsed.rows and not parsed.errors:
-        parsed.errors.append(RowError(ROSTER_SHEET, 2, "", "", "表格只有表头，没有干部数据"))
+        parsed.errors.append(RowError(ROSTER_SHEET, header_at + 2, "", "", "表格只有表头，没有干部数据"))
     _check_duplicates(parsed.rows, parsed.errors)
     unit_sheet = _sheet(workbook, UNIT_SHEET)
     if unit_sheet is not None:
@@ -241,7 +249,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _match_headers(header_row: list[object], errors: list[RowError]) -> list[tuple[int, Column]]:
+def _match_headers(header_row: list[object], errors: list[RowError], *, row: int = 1) -> list[tuple[int, Column]]:
     by_header = {column.header: column for column in ROSTER_COLUMNS}
     matched: list[tuple[int, Column]] = []
     seen: set[str] = set()
@@ -252,99 +260,166 @@ def _match_headers(header_row: list[object], errors: list[RowError]) -> list[tup
             continue
         column = by_header.get(header)
         if column is None:
-            errors.append(RowError(ROSTER_SHEET, 1, f"{column_letter(index)}列", header, "不是模板中的列"))
+            errors.append(RowError(ROSTER_SHEET, row, f"{column_letter(index)}列", header, "不是模板中的列"))
         elif header in seen:
-            errors.append(RowError(ROSTER_SHEET, 1, f"{column_letter(index)}列", header, "重复出现"))
+            errors.append(RowError(ROSTER_SHEET, row, f"{column_letter(index)}列", header, "重复出现"))
         else:
             seen.add(header)
             matched.append((index, column))
     missing = [column.header for column in ROSTER_COLUMNS if column.required and column.header not in seen]
     if missing:
-        errors.append(RowError(ROSTER_SHEET, 1, "", "", f"缺少必需的列：{'、'.join(missing)}"))
+        errors.append(RowError(ROSTER_SHEET, row, "", "", f"缺少必需的列：{'、'.join(missing)}"))
     return matched
 
 
+class _Problem:
+    """A cell that failed its column's check: the reason, and the value as the message shows it."""
+
+    __slots__ = ("reason", "value")
+
+    def __init__(self, reason: str, value: str):
+        self.reason = reason
+        self.value = value
+
+
+def _empty_value(column: Column) -> Any:
+    if column.required:
+        return _Problem("为空（必填）", "")
+    if column.field in _EMPTY_VALUES:
+        return _EMPTY_VALUES[column.field]
+    return None if column.field.endswith("_on") else ""
+
+
+def _cell_parser(column: Column) -> tuple[Callable[[object], Any], list[bool]]:
+    """The column's check of one cell: failures come back as _Problem, and the returned flag
+    records that one happened."""
+    empty = _empty_value(column)
+    parse = column.parse
+    failed = [False]
+
+    def check(cell: object) -> Any:
+        if cell is None or (cell.__class__ is str and not cell.strip()):  # type: ignore[attr-defined]
+            if empty.__class__ is _Problem:
+                failed[0] = True
+            return empty
+        try:
+            return parse(cell)
+        except CellError as error:
+            failed[0] = True
+            return _Problem(str(error), _text(cell))
+
+    return check, failed
+
+
+_NUMBERS = frozenset({int, float, bool})
+
+
+def _check_column(check: Callable[[object], Any], cells: Sequence[object]) -> list[Any]:
+    """Each cell checked, each distinct value once: a roster repeats most values (a few
+    hundred months, units and codes across 100,000 rows)."""
+    distinct = set(cells)
+    if len({cell.__class__ for cell in distinct} & _NUMBERS) <= 1:
+        results = {cell: check(cell) for cell in distinct}
+        return list(map(results.__getitem__, cells))
+    # 1, 1.0 and True are one key in a dict; keep them apart.
+    return list(map(functools.lru_cache(maxsize=None, typed=True)(check), cells))
+
+
+# Dates that must fall between the birth and today.
+_LATER_DATES = (
+    ("party_joined_on", "入党时间"),
+    ("work_started_on", "参加工作时间"),
+    ("post_started_on", "任现职时间"),
+    ("rank_started_on", "任现职级时间"),
+)
+
+
 def _parse_rows(
-    sheet: list[list[object]],
+    body: list[tuple[int, list[object]]],
     columns: list[tuple[int, Column]],
     today: dt.date,
     errors: list[RowError],
-) -> Iterator[RosterRow]:
-    for offset, raw in enumerate(sheet[1:], start=2):
-        if _is_blank(raw):
-            continue
-        values: dict[str, Any] = {}
-        row_is_valid = True
-        for index, column in columns:
-            cell = raw[index] if index < len(raw) else None
-            if cell is None or (isinstance(cell, str) and not cell.strip()):
-                if column.required:
-                    errors.append(RowError(ROSTER_SHEET, offset, column.header, "", "为空（必填）"))
-                    row_is_valid = False
-                else:
-                    values[column.field] = _EMPTY_VALUES.get(column.field, None if column.field.endswith("_on") else "")
-                continue
-            try:
-                values[column.field] = column.parse(cell)
-            except CellError as error:
-                errors.append(RowError(ROSTER_SHEET, offset, column.header, _text(cell), str(error)))
-                row_is_valid = False
-        if row_is_valid and _check_row(offset, values, raw, columns, today, errors):
-            yield RosterRow(row=offset, values=values)
-
-
-def _cell_text(raw: list[object], columns: list[tuple[int, Column]], field_name: str) -> str:
+) -> list[RosterRow]:
+    """Check the data rows column by column, then across the cells of each row."""
+    fields = [column.field for _, column in columns]
+    checked_columns: list[list[Any]] = []
+    bad: set[int] = set()  # positions in body
+    # Columns of cells, by transposing the rows (padded to the header's width) in one pass.
+    width = max(index for index, _ in columns) + 1
+    rows_cells = [raw if len(raw) >= width else [*raw, *([None] * (width - len(raw)))] for _, raw in body]
+    cells_by_column = list(zip(*rows_cells)) if rows_cells else [() for _ in range(width)]
+    del rows_cells
     for index, column in columns:
-        if column.field == field_name:
-            return _text(raw[index]) if index < len(raw) else ""
-    return ""
+        check, failed = _cell_parser(column)
+        checked = _check_column(check, cells_by_column[index])
+        if failed[0]:
+            for position, value in enumerate(checked):
+                if value.__class__ is _Problem:
+                    errors.append(RowError(ROSTER_SHEET, body[position][0], column.header, value.value, value.reason))
+                    bad.add(position)
+        checked_columns.append(checked)
+    by_field = dict(zip(fields, checked_columns))
+    index_of = {column.field: index for index, column in columns}
+    cell_bad = frozenset(bad)
+
+    def fail(position: int, header: str, field_name: str, reason: str) -> None:
+        raw = body[position][1]
+        errors.append(RowError(ROSTER_SHEET, body[position][0], header, _cell_text(raw, index_of[field_name]), reason))
+        bad.add(position)
+
+    # Checks across cells, a column at a time, for rows whose cells are all valid: birth
+    # plausible, later dates after it, the 身份证号 agreeing with 出生年月 and 性别.
+    births = [birth[0] if birth.__class__ is tuple else None for birth in by_field["birth"]]
+    earliest = dt.date(1900, 1, 1)
+    for position in [
+        p for p, birth in enumerate(births)
+        if birth is not None and not earliest <= birth <= today and p not in cell_bad
+    ]:
+        fail(position, "出生年月", "birth", "晚于今天" if births[position] > today else "早于1900年")  # type: ignore[operator]
+    for field_name, header in _LATER_DATES:
+        if field_name not in by_field:
+            continue
+        dates = by_field[field_name]
+        wrong = [
+            p for p, (value, birth) in enumerate(zip(dates, births))
+            if value is not None and birth is not None and p not in cell_bad and (value > today or value < birth)
+        ]
+        for position in wrong:
+            fail(position, header, field_name, "晚于今天" if dates[position] > today else "早于出生年月")
+    if "id_number" in by_field:
+        identities = by_field["id_number"]
+        for position, (identity, birth_cell, sex) in enumerate(
+            zip(identities, by_field["birth"], by_field["sex"])
+        ):
+            if not identity or identity.__class__ is _Problem:
+                continue
+            identities[position] = identity.number
+            if position in cell_bad:
+                continue
+            birth, birth_day_known = birth_cell
+            id_birth = identity.birth_date
+            if id_birth != birth if birth_day_known else (id_birth.year, id_birth.month) != (birth.year, birth.month):
+                birth_text = _cell_text(body[position][1], index_of["birth"])
+                errors.append(RowError(
+                    ROSTER_SHEET, body[position][0], "身份证号", identity.number,
+                    f"中的出生日期 {id_birth:%Y.%m.%d} 与出生年月 “{birth_text}” 不一致",
+                ))
+                bad.add(position)
+            if identity.sex != sex:
+                errors.append(RowError(
+                    ROSTER_SHEET, body[position][0], "身份证号", identity.number,
+                    f"中的性别（{codes.name_for('sex', identity.sex)}）与性别 “{codes.name_for('sex', sex)}” 不一致",
+                ))
+                bad.add(position)
+    return [
+        RosterRow(row=row_number, values=dict(zip(fields, row_values)))
+        for position, ((row_number, _), row_values) in enumerate(zip(body, zip(*checked_columns)))
+        if position not in bad
+    ]
 
 
-def _check_row(
-    row: int,
-    values: dict[str, Any],
-    raw: list[object],
-    columns: list[tuple[int, Column]],
-    today: dt.date,
-    errors: list[RowError],
-) -> bool:
-    """Checks across cells: birth date plausible, and agreeing with the identity number."""
-    before = len(errors)
-    birth, birth_day_known = values["birth"]
-    birth_text = _cell_text(raw, columns, "birth")
-    if birth > today:
-        errors.append(RowError(ROSTER_SHEET, row, "出生年月", birth_text, "晚于今天"))
-    elif birth.year < 1900:
-        errors.append(RowError(ROSTER_SHEET, row, "出生年月", birth_text, "早于1900年"))
-    for field_name, header in (
-        ("party_joined_on", "入党时间"),
-        ("work_started_on", "参加工作时间"),
-        ("post_started_on", "任现职时间"),
-        ("rank_started_on", "任现职级时间"),
-    ):
-        value = values.get(field_name)
-        if value and (value > today or value < birth):
-            reason = "晚于今天" if value > today else "早于出生年月"
-            errors.append(RowError(ROSTER_SHEET, row, header, _cell_text(raw, columns, field_name), reason))
-    id_number = values.get("id_number")
-    if id_number:
-        identity = parse_id_number(id_number)
-        agrees = (
-            identity.birth_date == birth
-            if birth_day_known
-            else (identity.birth_date.year, identity.birth_date.month) == (birth.year, birth.month)
-        )
-        if not agrees:
-            errors.append(RowError(
-                ROSTER_SHEET, row, "身份证号", id_number,
-                f"中的出生日期 {identity.birth_date:%Y.%m.%d} 与出生年月 “{birth_text}” 不一致",
-            ))
-        if identity.sex != values["sex"]:
-            errors.append(RowError(
-                ROSTER_SHEET, row, "身份证号", id_number,
-                f"中的性别（{codes.name_for('sex', identity.sex)}）与性别 “{codes.name_for('sex', values['sex'])}” 不一致",
-            ))
-    return len(errors) == before
+def _cell_text(raw: list[object], index: int) -> str:
+    return _text(raw[index]) if index < len(raw) else ""
 
 
 def _check_duplicates(rows: list[RosterRow], errors: list[RowError]) -> None:
@@ -353,17 +428,19 @@ def _check_duplicates(rows: list[RosterRow], errors: list[RowError]) -> None:
     by_id_number: dict[str, int] = {}
     by_identity: dict[tuple[str, int, int, str], tuple[int, str]] = {}
     for roster_row in rows:
-        id_number = roster_row.values.get("id_number") or ""
+        values, row_number = roster_row.values, roster_row.row
+        id_number = values.get("id_number") or ""
         if id_number:
-            first = by_id_number.setdefault(id_number, roster_row.row)
-            if first != roster_row.row:
-                errors.append(RowError(ROSTER_SHEET, roster_row.row, "身份证号", id_number, f"与第{first}行重复"))
+            first = by_id_number.setdefault(id_number, row_number)
+            if first != row_number:
+                errors.append(RowError(ROSTER_SHEET, row_number, "身份证号", id_number, f"与第{first}行重复"))
                 continue
-        key = roster_row.identity_key
-        first_row, first_id_number = by_identity.setdefault(key, (roster_row.row, id_number))
-        if first_row != roster_row.row and not (id_number and first_id_number):
+        birth = values["birth"][0]
+        key = (values["name"], birth.year, birth.month, values["unit_path"])
+        first_row, first_id_number = by_identity.setdefault(key, (row_number, id_number))
+        if first_row != row_number and not (id_number and first_id_number):
             errors.append(RowError(
-                ROSTER_SHEET, roster_row.row, "姓名", roster_row.values["name"],
+                ROSTER_SHEET, row_number, "姓名", values["name"],
                 f"与第{first_row}行是同一人（姓名、出生年月、单位相同）",
             ))
 

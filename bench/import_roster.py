@@ -1,0 +1,263 @@
+"""Benchmark of the roster import: a generated 100,000-row roster into a fresh database.
+
+    .venv/bin/python bench/import_roster.py                      # SQLite, then PostgreSQL
+    .venv/bin/python bench/import_roster.py --database-url sqlite
+    .venv/bin/python bench/import_roster.py --database-url postgres://postgres@127.0.0.1:5432/cadres_bench
+    .venv/bin/python bench/import_roster.py --rows 20000 --profile var/bench/import.prof
+
+The roster (valid, varied: most rows with a 身份证号, months written several ways, some as date
+cells, a 单位 sheet with 核定编制) is generated once with openpyxl's write-only mode and cached
+under var/bench/. Each database is measured in its own process, so its peak memory (maxrss) is
+its own: a temporary SQLite file, or a PostgreSQL database created for the run and dropped
+after it. var/cadres.sqlite3 is never touched. Prints one line of figures per database.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/cadres_bench"
+TARGET_SECONDS = 6.0
+TARGET_MEMORY_MB = 1024
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建文辉玲红梅兰飞鹏斌波宇浩凯健俊帆帅旭宁龙林欣晨阳雪琳颖佳倩婷慧蕾晶莉燕萍峰亮成志海东"
+ETHNICITIES = ["汉族"] * 92 + ["畲族", "回族", "苗族", "壮族", "满族", "土家族", "蒙古族", "彝族"]
+POLITICAL = ["中共党员"] * 80 + ["中共预备党员", "民盟盟员", "民进会员", "九三学社社员", "无党派人士"] + ["群众"] * 15
+EDUCATION = ["研究生", "大学本科", "大学本科", "大学本科", "大学专科", "大学专科", "中专", "高中"]
+DEGREE_FOR = {"研究生": "硕士", "大学本科": "学士"}
+RANKS = [("正县级", "局长"), ("副县级", "副局长"), ("正科级", "科长"), ("副科级", "副科长"),
+         ("科员", "科员"), ("办事员", "办事员")]
+RANK_WEIGHTS = [2, 6, 20, 32, 30, 10]
+AREAS = ["330326", "330327", "330381", "330382", "330302", "330303", "330304", "330328", "330329", "330305"]
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _check_digit(first17: str) -> str:
+    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+
+
+def _units(rng: random.Random) -> list[tuple[str, str, str, int | str]]:
+    """(path, parent, type, 核定编制): a county, 60 departments, 24 towns, and their offices."""
+    county = "平阳县"
+    units: list[tuple[str, str, str, int | str]] = [(county, "", "县", "")]
+    for index in range(60):
+        path = f"{county}/县直部门{index + 1:02d}局"
+        units.append((path, county, "县直部门", rng.randint(20, 80)))
+        for office in range(4):
+            units.append((f"{path}/第{office + 1}科", path, "内设机构", rng.randint(3, 12)))
+    for index in range(24):
+        path = f"{county}/第{index + 1:02d}镇"
+        units.append((path, county, "乡镇", rng.randint(30, 60)))
+        for office in ("党政办公室", "经济发展办公室", "社会事务办公室"):
+            units.append((f"{path}/{office}", path, "内设机构", rng.randint(4, 15)))
+    return units
+
+
+def _month_cell(rng: random.Random, date: dt.date, with_day: bool) -> object:
+    """A month the ways rosters write it: mostly 1975.03, sometimes 1975-03, a date cell, 1975.03.12."""
+    pick = rng.random()
+    if with_day and pick < 0.05:
+        return f"{date.year}.{date.month:02d}.{date.day:02d}"
+    if pick < 0.80:
+        return f"{date.year}.{date.month:02d}"
+    if pick < 0.92:
+        return f"{date.year}-{date.month:02d}"
+    return dt.date(date.year, date.month, 1)
+
+
+def generate(path: Path, rows: int, seed: int = 2010) -> None:
+    """Write a valid, varied roster of `rows` people to `path` (.xlsx)."""
+    sys.path.insert(0, str(ROOT))
+    from openpyxl import Workbook
+
+    from cadres.people.spreadsheets import ROSTER_HEADERS, UNIT_HEADERS
+
+    rng = random.Random(seed)
+    units = _units(rng)
+    leaf_units = [unit[0] for unit in units if unit[0].count("/") >= 1]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("干部名册")
+    sheet.append(list(ROSTER_HEADERS))
+    id_numbers: set[str] = set()
+    identities: set[tuple[str, int, int, str]] = set()
+    written = 0
+    while written < rows:
+        sex = "男" if rng.random() < 0.72 else "女"
+        birth = dt.date(rng.randint(1962, 2000), rng.randint(1, 12), rng.randint(1, 28))
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        unit = rng.choice(leaf_units)
+        number = ""
+        if rng.random() < 0.9:
+            sex_digit = rng.randrange(1, 10, 2) if sex == "男" else rng.randrange(0, 10, 2)
+            first17 = f"{rng.choice(AREAS)}{birth:%Y%m%d}{rng.randint(0, 99):02d}{sex_digit}"
+            number = first17 + _check_digit(first17)
+            if number in id_numbers:
+                continue
+            id_numbers.add(number)
+        identity = (name, birth.year, birth.month, unit)
+        if identity in identities:
+            continue
+        identities.add(identity)
+        work_start = dt.date(birth.year + rng.randint(18, 24), rng.randint(1, 12), 1)
+        party = rng.choice(POLITICAL)
+        joined = (
+            dt.date(min(work_start.year + rng.randint(0, 8), 2025), rng.randint(1, 12), 1)
+            if party in ("中共党员", "中共预备党员") else None
+        )
+        full_time = rng.choice(EDUCATION)
+        in_service = rng.choice(["", "", "大学本科", "研究生"])
+        rank, title = rng.choices(RANKS, RANK_WEIGHTS)[0]
+        post_start = dt.date(rng.randint(max(work_start.year, 2005), 2025), rng.randint(1, 12), 1)
+        sheet.append([
+            name,
+            sex,
+            rng.choice(ETHNICITIES),
+            _month_cell(rng, birth if number else birth.replace(day=1), with_day=bool(number)),
+            number,
+            rng.choice(["浙江平阳", "浙江苍南", "浙江瑞安", "福建福鼎", "浙江文成"]),
+            party,
+            _month_cell(rng, joined, with_day=False) if joined else None,
+            _month_cell(rng, work_start, with_day=False),
+            full_time,
+            DEGREE_FOR.get(full_time, ""),
+            in_service,
+            DEGREE_FOR.get(in_service, ""),
+            rng.choice(["", "", "", "", "工程师", "高级经济师", "讲师"]),
+            unit,
+            title,
+            rank,
+            "是" if rank in ("正县级", "副县级", "正科级") else "否",
+            _month_cell(rng, post_start, with_day=False),
+            _month_cell(rng, post_start, with_day=False),
+            "县管后备干部" if rng.random() < 0.03 else "",
+            "",
+        ])
+        written += 1
+    unit_sheet = book.create_sheet("单位")
+    unit_sheet.append(list(UNIT_HEADERS))
+    for unit in units:
+        unit_sheet.append(list(unit))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    book.save(partial)
+    partial.rename(path)
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def measure(roster: Path, database_url: str, profile: Path | None) -> int:
+    """Migrate a fresh database, import the roster into it and print one line of figures."""
+    is_postgres = database_url.startswith(("postgres://", "postgresql://"))
+    temporary_dir = None
+    if is_postgres:
+        import psycopg
+
+        database = urlsplit(database_url).path.lstrip("/") or "cadres_bench"
+        admin_url = _with_database(database_url, "postgres")
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{database}"')
+        os.environ["DATABASE_URL"] = _with_database(database_url, database)
+        label = f"PostgreSQL ({database})"
+    else:
+        temporary_dir = tempfile.TemporaryDirectory(prefix="cadres-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{temporary_dir.name}/bench.sqlite3"
+        label = "SQLite"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    os.environ.setdefault("ROSTER_MAX_BYTES", str(256 * 1024 * 1024))
+    sys.path.insert(0, str(ROOT))
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        from cadres.people.models import Person
+        from cadres.people.services import roster_import
+
+        call_command("migrate", verbosity=0)
+        connection.close()
+        content = roster.read_bytes()
+        baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        profiler = None
+        if profile is not None:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        report = roster_import(actor=None, content=content, file_name=roster.name)
+        total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        load = os.getloadavg()[0]
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(str(profile))
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        people = Person.objects.count()
+        connection.close()
+    finally:
+        if is_postgres:
+            with psycopg.connect(admin_url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        elif temporary_dir is not None:
+            temporary_dir.cleanup()
+    seconds = report.seconds
+    verdict = "OK" if total < TARGET_SECONDS and peak_mb < TARGET_MEMORY_MB else "OVER TARGET"
+    print(
+        f"{label:<24} rows {report.rows:,}  parse {seconds['parse']:.2f} s  "
+        f"validate {seconds['validate']:.2f} s  write {seconds['write']:.2f} s  "
+        f"total {total:.2f} s  {report.rows / total:,.0f} rows/s  (CPU of this process {cpu:.2f} s, "
+        f"load average {load:.1f})  "
+        f"peak memory {peak_mb:,.0f} MB (before import {baseline_mb:,.0f} MB)  "
+        f"people in database {people:,}  [{verdict}: < {TARGET_SECONDS:.0f} s, < {TARGET_MEMORY_MB} MB]",
+        flush=True,
+    )
+    return 0 if report.rows == people else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--database-url",
+        help="'sqlite' (a temporary file) or a postgres:// URL whose database is created and "
+             "dropped; default: SQLite, then PostgreSQL at " + DEFAULT_POSTGRES,
+    )
+    parser.add_argument("--regenerate", action="store_true", help="write the roster again")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the import here")
+    args = parser.parse_args()
+
+    roster = BENCH_DIR / f"roster-{args.rows}.xlsx"
+    if args.regenerate or not roster.exists():
+        started = time.perf_counter()
+        generate(roster, args.rows)
+        print(f"generated {roster} ({roster.stat().st_size / 1048576:.1f} MB) "
+              f"in {time.perf_counter() - started:.1f} s", flush=True)
+    if args.database_url:
+        url = "" if args.database_url == "sqlite" else args.database_url
+        return measure(roster, url, args.profile)
+    # Each database in its own process, so each peak memory figure is that import's own.
+    status = 0
+    for url in ("sqlite", DEFAULT_POSTGRES):
+        command = [sys.executable, __file__, "--rows", str(args.rows), "--database-url", url]
+        status |= subprocess.call(command)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
