@@ -39,6 +39,11 @@ MISSING = "未填"
 CPC_MEMBERS = "中共党员（含预备党员）"
 SECONDARY_OR_BELOW = "中专及以下"
 CLERK_RANKS = "科员及办事员"
+# The groupings published tables use: 研究生 / 大学本科 / 大学专科 / 中专及以下, and the
+# leading post levels with 科员 and 办事员 together.
+COLLEGE_CODES = ("10", "20", "30")
+SECONDARY_OR_BELOW_CODES = ("40", "60", "70")
+CLERK_RANK_CODES = ("0150", "0160")
 MASTER_OR_DOCTOR = codes.MASTER_OR_DOCTOR
 
 # The figures of a report, in display order: key, heading. Each is a dict name → Figure.
@@ -123,6 +128,9 @@ def structure_people(
     started_on ≤ as_of (or no start recorded) and ended_on empty or after as_of. A person
     joining the team after the as-of date, or leaving it on or before, is not counted; a
     person with two such posts is counted once.
+
+    In both cases the other figures (post level, education, political status…) are those of
+    the current record, since only posts keep their history.
     """
     people = Person.objects.visible_to(actor)
     units = None
@@ -215,9 +223,9 @@ def structure_report_for(
     cpc = sum(statuses[code] for code in codes.CPC_MEMBER_CODES)
     university = sum(highest[code] for code in codes.UNIVERSITY_OR_ABOVE)
     with_title = total - titles.get("", 0)
-    secondary = sum(highest[code] for code in ("40", "60", "70"))
+    secondary = sum(highest[code] for code in SECONDARY_OR_BELOW_CODES)
     education_summary = {
-        codes.name_for("education", code): figure(highest[code], total) for code in ("10", "20", "30")
+        codes.name_for("education", code): figure(highest[code], total) for code in COLLEGE_CODES
     }
     education_summary[SECONDARY_OR_BELOW] = figure(secondary, total)
     if highest.get(""):
@@ -225,9 +233,9 @@ def structure_report_for(
     rank_summary = {
         name: figure(ranks[code], total)
         for code, name in codes.RANK.items()
-        if code not in ("0150", "0160") and ranks[code]
+        if code not in CLERK_RANK_CODES and ranks[code]
     }
-    rank_summary[CLERK_RANKS] = figure(ranks["0150"] + ranks["0160"], total)
+    rank_summary[CLERK_RANKS] = figure(sum(ranks[code] for code in CLERK_RANK_CODES), total)
 
     ages_total = sum(age * count for age, count in histogram.items())
     average = (
