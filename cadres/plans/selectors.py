@@ -285,25 +285,34 @@ def teams_on(
     Optionally only units of a subtree and of one unit type.
     """
     visible = people_visible(actor=actor)
-    posts = Assignment.objects.filter(held_on_q(as_of), is_team_member=True, person__in=visible)
+    posts = Assignment.objects.filter(held_on_q(as_of), is_team_member=True)
+    if visible.query.has_filters() or visible.query.is_empty():
+        posts = posts.filter(person__in=visible)
     if unit is not None:
         posts = posts.filter(unit__in=Unit.objects.subtree_of(unit))
     if unit_type is not None:
         posts = posts.filter(unit__unit_type=unit_type)
-    rows = posts.order_by("unit__path", "unit_id", "id").values_list(
+    rows = posts.order_by("unit_id", "id").values_list(
         "unit_id", "title", "rank", "person_id", *(f"person__{name}" for name in MEMBER_FIELDS)
     )
     titles = principal_titles()
+    is_principal: dict[str, bool] = {}
     teams: dict[int, list[Member]] = {}
-    for unit_id, title, post_rank, person_id, *values in rows:
-        person = dict(zip(MEMBER_FIELDS, values))
-        person["rank"] = post_rank or person["rank"]
+    for (unit_id, title, post_rank, person_id, name, sex, birth, political_status, ethnicity,
+         highest_education, full_time_degree, in_service_degree, person_rank) in rows:
+        principal = is_principal.get(title)
+        if principal is None:
+            principal = is_principal[title] = is_principal_title(title, titles)
         teams.setdefault(unit_id, []).append(Member(
-            person_id=person_id, **person, age=age_on(person["birth_date"], as_of), title=title,
-            is_principal=is_principal_title(title, titles),
+            person_id, name, sex, birth, political_status, ethnicity, highest_education,
+            full_time_degree, in_service_degree, post_rank or person_rank, age_on(birth, as_of),
+            title, principal,
         ))
     units = Unit.objects.in_bulk(list(teams))
-    return [Team(unit=units[unit_id], members=members) for unit_id, members in teams.items()]
+    return sorted(
+        (Team(unit=units[unit_id], members=members) for unit_id, members in teams.items()),
+        key=lambda team: team.unit.path,
+    )
 
 
 # Plan targets and gaps (结构缺项)
@@ -474,6 +483,11 @@ def team_forecast(
     in the period, whichever comes first.
     """
     limit_list = limits_resolve(limits)
+    applicable = {
+        (rank, sex): limit_for(limit_list, rank=rank, sex=sex, group=group)
+        for rank in codes.RANK for sex in codes.Sex.values
+    }
+    reached_cache: dict[tuple[int, int, int], dt.date] = {}
     years = list(range(as_of.year, until.year + 1))
     rows = []
     losses: list[TeamLoss] = []
@@ -481,10 +495,14 @@ def team_forecast(
         reaching: dict[int, list[tuple[Member, dt.date]]] = defaultdict(list)
         reached_on: dict[int, dt.date] = {}
         for member in team.members:
-            limit = limit_for(limit_list, rank=member.rank, sex=member.sex, group=group)
+            limit = applicable.get((member.rank, member.sex))
             if limit is None:
                 continue
-            reached = reach_date(limit, member.birth_date)
+            birth = member.birth_date
+            key = (id(limit), birth.year, birth.month)
+            reached = reached_cache.get(key)
+            if reached is None:
+                reached = reached_cache[key] = reach_date(limit, birth)
             if as_of < reached <= until:
                 reaching[reached.year].append((member, reached))
                 reached_on[member.person_id] = reached

@@ -190,3 +190,7 @@ def test_targets_of_one_unit_type_read_the_teams_once(officer, two_county_teams,
 
     # then
     assert [r.met for r in results] == [1, 2, 2, 1]
+
+
+def test_teams_on_shows_nothing_to_an_anonymous_actor(two_county_teams):
+    assert teams_on(actor=None, as_of=AS_OF) == []
