@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from python_calamine import CalamineWorkbook
 
@@ -355,3 +356,37 @@ def test_headers_marked_required_with_an_asterisk_and_in_any_order():
     # then
     assert report.created == 1
     assert Person.objects.get().name == "张三"
+
+
+def _indexes() -> dict[str, list[str]]:
+    with connection.cursor() as cursor:
+        return {
+            table: sorted(
+                name for name, constraint in connection.introspection.get_constraints(cursor, table).items()
+                if constraint["index"] or constraint["unique"]
+            )
+            for table in (Person._meta.db_table, Assignment._meta.db_table)
+        }
+
+
+@pytest.mark.django_db
+def test_bulk_write_path_keeps_every_index_and_the_unique_id_number(monkeypatch):
+    # given: the bulk path (on SQLite: indexes rebuilt) for any number of new people
+    from cadres.people import services
+
+    monkeypatch.setattr(services, "SQLITE_REINDEX_ROWS", 1)
+    before = _indexes()
+
+    # when
+    roster_import(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
+
+    # then
+    assert _indexes() == before
+    assert Person.objects.count() == 381
+    assert Assignment.objects.filter(person__name="林颖刚", ended_on__isnull=True).get().title == "副镇长"
+    person = Person.objects.exclude(id_number="").first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(**{
+            field.attname: getattr(person, field.attname)
+            for field in Person._meta.concrete_fields if not field.primary_key
+        })
