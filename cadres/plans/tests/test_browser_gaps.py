@@ -41,3 +41,32 @@ def test_gap_page_shows_a_missed_target_and_how_many_are_missing(live_server, si
     assert page.locator("#missing-total").inner_text() == "3"
     if finders.find("analytics/echarts.min.js"):
         page.wait_for_selector("#gaps-chart canvas")
+
+
+@pytest.mark.browser
+def test_forecast_page_shows_who_reaches_the_limit(live_server, signed_in_page):
+    # given: the local 到杠 ages as the default rule set (flushed data is put back here)
+    from cadres.plans.models import AgeLimit, AgeLimitRuleSet, PrincipalTitle
+
+    PrincipalTitle.objects.get_or_create(title="县委书记")
+
+    rule_set, _ = AgeLimitRuleSet.objects.get_or_create(
+        name="任职年龄界限（本地默认）", defaults={"kind": "post_age_limit", "is_default": True}
+    )
+    AgeLimit.objects.get_or_create(rule_set=rule_set, rank="0131", sex="", group="",
+                                   defaults={"age_years": 57})
+    cangnan = make_unit("温州市/苍南县", unit_type="县(市、区)")
+    make_person(cangnan, name="书记戊", birth="1951.01", rank="正县级", title="县委书记")
+    make_person(cangnan, name="县长己", birth="1966.11", rank="正县级", title="县长")
+    page = signed_in_page
+
+    # when
+    page.goto(f"{live_server.url}{reverse('plans:forecast')}?as_of=2007-11-30&years=4")
+
+    # then
+    assert page.locator("#reaching").inner_text() == "1"
+    assert page.locator("#share").inner_text() == "50.00%"
+    assert "书记戊（2008.01）" in page.locator("#teams").inner_text()
+    assert "正职到杠" in page.locator("#losses").inner_text()
+    if finders.find("analytics/echarts.min.js"):
+        page.wait_for_selector("#forecast-chart canvas")
