@@ -17,6 +17,8 @@ from cadres.core.idcard import IdNumber, InvalidIdNumber, parse_id_number
 from cadres.core.spreadsheets import Workbook
 
 ROSTER_SHEET = "干部名册"
+# The lengths of Unit.name, Unit.path and Unit.unit_type.
+UNIT_NAME_MAX, UNIT_PATH_MAX, UNIT_TYPE_MAX = 100, 500, 30
 UNIT_SHEET = "单位"
 
 
@@ -96,7 +98,13 @@ def _unit_path(value: object) -> str:
     parts = [part.strip() for part in _text(value).replace("／", "/").split("/")]
     if any(not part for part in parts):
         raise CellError("不是有效的单位全称（应为以“/”分隔的各级单位名称）")
-    return "/".join(parts)
+    for part in parts:
+        if len(part) > UNIT_NAME_MAX:
+            raise CellError(f"中的单位名称“{part}”过长（最多{UNIT_NAME_MAX}个字）")
+    path = "/".join(parts)
+    if len(path) > UNIT_PATH_MAX:
+        raise CellError(f"过长（单位全称最多{UNIT_PATH_MAX}个字）")
+    return path
 
 
 def _limited(length: int) -> Callable[[object], str]:
@@ -446,11 +454,12 @@ def _check_duplicates(rows: list[RosterRow], errors: list[RowError]) -> None:
 
 
 def _parse_units(sheet: list[list[object]], errors: list[RowError]) -> list[UnitRow]:
-    while sheet and _is_blank(sheet[0]):
-        sheet = sheet[1:]
-    if not sheet:
+    header_at = 0
+    while header_at < len(sheet) and _is_blank(sheet[header_at]):
+        header_at += 1
+    if header_at == len(sheet):
         return []
-    header = [_text(cell) for cell in sheet[0]]
+    header = [_text(cell).replace(" ", "").replace("\u3000", "").strip("*＊") for cell in sheet[header_at]]
     missing = [name for name in ("单位", "上级单位") if name not in header]
     unknown = [name for name in header if name and name not in UNIT_HEADERS]
     if missing or unknown:
@@ -458,7 +467,7 @@ def _parse_units(sheet: list[list[object]], errors: list[RowError]) -> list[Unit
             ([f"缺少必需的列：{'、'.join(missing)}"] if missing else [])
             + [f"“{name}” 不是模板中的列" for name in unknown]
         )
-        errors.append(RowError(UNIT_SHEET, 1, "", "", reason))
+        errors.append(RowError(UNIT_SHEET, header_at + 1, "", "", reason))
         return []
     position = {name: header.index(name) for name in UNIT_HEADERS if name in header}
 
@@ -468,7 +477,7 @@ def _parse_units(sheet: list[list[object]], errors: list[RowError]) -> list[Unit
 
     units: list[UnitRow] = []
     seen: dict[str, int] = {}
-    for offset, raw in enumerate(sheet[1:], start=2):
+    for offset, raw in enumerate(sheet[header_at + 1:], start=header_at + 2):
         if _is_blank(raw):
             continue
         try:
@@ -477,7 +486,11 @@ def _parse_units(sheet: list[list[object]], errors: list[RowError]) -> list[Unit
             errors.append(RowError(UNIT_SHEET, offset, "单位", _text(cell(raw, "单位")), str(error)))
             continue
         parent_text = _text(cell(raw, "上级单位"))
-        parent_path = _unit_path(parent_text) if parent_text else ""
+        try:
+            parent_path = _unit_path(parent_text) if parent_text else ""
+        except CellError as error:
+            errors.append(RowError(UNIT_SHEET, offset, "上级单位", parent_text, str(error)))
+            continue
         expected_parent = path.rpartition("/")[0]
         if parent_path != expected_parent:
             errors.append(RowError(
@@ -496,7 +509,11 @@ def _parse_units(sheet: list[list[object]], errors: list[RowError]) -> list[Unit
             errors.append(RowError(UNIT_SHEET, offset, "单位", path, f"与第{seen[path]}行重复"))
             continue
         seen[path] = offset
-        units.append(UnitRow(offset, path, parent_path, _text(cell(raw, "单位类型"))[:30], staffing))
+        unit_type = _text(cell(raw, "单位类型"))
+        if len(unit_type) > UNIT_TYPE_MAX:
+            errors.append(RowError(UNIT_SHEET, offset, "单位类型", unit_type, f"过长（最多{UNIT_TYPE_MAX}个字）"))
+            continue
+        units.append(UnitRow(offset, path, parent_path, unit_type, staffing))
     return units
 
 

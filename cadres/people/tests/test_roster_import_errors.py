@@ -466,3 +466,79 @@ def test_oversized_upload_is_refused_before_parsing(on_record, settings, monkeyp
     # then
     assert raised.value.errors == [f"文件过大（{len(content) / 1048576:.1f} MB），上限为 3.0 MB"]
     assert database_state() == before
+
+
+@pytest.mark.parametrize(
+    ("unit", "message"),
+    [
+        (unit_row("平阳县/县财政局", staffing="十二"), "单位表第2行 核定编制 “十二” 应为不小于0的整数"),
+        (unit_row("平阳县/县财政局", staffing=-3), "单位表第2行 核定编制 “-3” 应为不小于0的整数"),
+        (unit_row("平阳县/县财政局", parent="平阳县//"), "单位表第2行 上级单位 “平阳县//” 不是有效的单位全称（应为以“/”分隔的各级单位名称）"),
+        (unit_row("平阳县/县财政局", unit_type="县" * 31), f"单位表第2行 单位类型 “{'县' * 31}” 过长（最多30个字）"),
+    ],
+    ids=["staffing_text", "staffing_negative", "parent_malformed", "type_too_long"],
+)
+def test_bad_unit_sheet_cell(on_record, tmp_path, unit, message):
+    # given
+    content = roster_xlsx([*valid_rows(), bad_row()], [unit])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [message]
+
+
+def test_same_unit_twice_in_the_unit_sheet(on_record, tmp_path):
+    # given
+    content = roster_xlsx([*valid_rows(), bad_row()], [unit_row("平阳县/县财政局", staffing=5), unit_row("平阳县/县财政局", staffing=6)])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["单位表第3行 单位 “平阳县/县财政局” 与第2行重复"]
+
+
+def test_unit_name_too_long(on_record, tmp_path):
+    # given
+    long_name = "县" * 101
+    content = roster_xlsx([*valid_rows(), bad_row(单位=f"平阳县/{long_name}")])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"第4行 单位 “平阳县/{long_name}” 中的单位名称“{long_name}”过长（最多100个字）"]
+
+
+def test_unit_path_with_an_empty_level(on_record, tmp_path):
+    # given
+    content = roster_xlsx([*valid_rows(), bad_row(单位="平阳县//县财政局")])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["第4行 单位 “平阳县//县财政局” 不是有效的单位全称（应为以“/”分隔的各级单位名称）"]
+
+
+def test_rows_keep_their_numbers_after_leading_blank_rows(on_record, tmp_path):
+    # given: two blank rows above the header
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "干部名册"
+    sheet.append([])
+    sheet.append([])
+    sheet.append(list(ROSTER_HEADERS))
+    sheet.append([bad_row(出生年月="1975.13").get(header, "") for header in ROSTER_HEADERS])
+    output = io.BytesIO()
+    book.save(output)
+
+    # when
+    errors = import_rejected(tmp_path, output.getvalue())
+
+    # then
+    assert errors == ["第4行 出生年月 “1975.13” 不是有效的年月"]
