@@ -3,9 +3,9 @@
 import datetime as dt
 import gc
 import hashlib
-import operator
+import itertools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,8 +129,8 @@ def _import(*, actor: Any, content: bytes, file_name: str, dry_run: bool) -> Imp
     # holds the write lock, and no other writer should wait for the parsing.
     seconds: dict[str, float] = {}
     file_format, parsed = _read(content, seconds)
-    report = ImportReport(file_format=file_format, rows=len(parsed.rows), dry_run=dry_run,
-                          sample=parsed.rows[:20], seconds=seconds)
+    report = ImportReport(file_format=file_format, rows=parsed.row_count, dry_run=dry_run,
+                          sample=parsed.rows_between(0, 20), seconds=seconds)
     write_started = time.perf_counter()
     with transaction.atomic():
         specs = _unit_specs(parsed)
@@ -138,14 +138,14 @@ def _import(*, actor: Any, content: bytes, file_name: str, dry_run: bool) -> Imp
                     .values_list("path", flat=True))
         units = unit_tree_apply(actor=actor, specs=specs, audit=False)
         units_created = sorted(set(units) - known)
-        new_rows, changed = _match(parsed, units)
-        report.created, report.updated = len(new_rows), len(changed)
+        new_positions, changed = _match(parsed, units)
+        report.created, report.updated = len(new_positions), len(changed)
         report.unchanged = report.rows - report.created - report.updated
         report.units_created = len(units_created)
         if dry_run:
             transaction.set_rollback(True)
             return report
-        _write(new_rows, changed, units, parsed.present_fields)
+        _write(parsed, new_positions, changed, units)
         record(
             actor=actor,
             action=AuditAction.ROSTER_IMPORTED,
@@ -169,7 +169,7 @@ def _unit_specs(parsed: ParsedRoster) -> list[UnitSpec]:
         unit.path: UnitSpec(unit.path, unit.unit_type, unit.authorized_staffing, staffing_given=True)
         for unit in parsed.units
     }
-    for path in {row.values["unit_path"] for row in parsed.rows} - set(specs):
+    for path in set(parsed.columns.get("unit_path", ())) - set(specs):
         specs[path] = UnitSpec(path)
     return list(specs.values())
 
@@ -199,15 +199,15 @@ def _person_values(row: RosterRow, present: frozenset[str], units: dict[str, Uni
     return values
 
 
-def _match(parsed: ParsedRoster, units: dict[str, Unit]) -> tuple[list[RosterRow], list[tuple[Person, Changes]]]:
-    """Split rows into new people and changes to people on record.
+def _match(parsed: ParsedRoster, units: dict[str, Unit]) -> tuple[range | list[int], list[tuple[Person, Changes]]]:
+    """Split rows into new people (their positions in `parsed`) and changes to people on record.
 
     A row is the person with its 身份证号, else the person with its 姓名 + 出生年月 + 单位
     (when one of the two has no 身份证号: two different numbers are two people). Two rows that
     come to the same person on record are an error.
     """
     if not Person.objects.exists():
-        return list(parsed.rows), []
+        return range(parsed.row_count), []
     id_numbers = [row.values["id_number"] for row in parsed.rows if row.values.get("id_number")]
     by_id_number: dict[str, Person] = {}
     for start in range(0, len(id_numbers), 2000):
@@ -225,11 +225,11 @@ def _match(parsed: ParsedRoster, units: dict[str, Unit]) -> tuple[list[RosterRow
         if (person.name, person.unit_id) in identities:
             birth = person.birth_date
             by_identity[(person.name, birth.year, birth.month, person.unit_id)] = person
-    new_rows: list[RosterRow] = []
+    new_positions: list[int] = []
     changed: list[tuple[Person, Changes]] = []
     matched_rows: dict[int, int] = {}
     errors: list[RowError | str] = []
-    for row in parsed.rows:
+    for position, row in enumerate(parsed.rows):
         id_number = row.values.get("id_number") or ""
         person = by_id_number.get(id_number) if id_number else None
         if person is None:
@@ -240,7 +240,7 @@ def _match(parsed: ParsedRoster, units: dict[str, Unit]) -> tuple[list[RosterRow
             if candidate is not None and not (id_number and candidate.id_number):
                 person = candidate
         if person is None:
-            new_rows.append(row)
+            new_positions.append(position)
             continue
         first = matched_rows.setdefault(person.pk, row.row)
         if first != row.row:
@@ -259,20 +259,22 @@ def _match(parsed: ParsedRoster, units: dict[str, Unit]) -> tuple[list[RosterRow
             changed.append((person, diff))
     if errors:
         raise RosterRejected(errors)
-    return new_rows, changed
+    return new_positions, changed
 
 
 def _write(
-    new_rows: list[RosterRow],
+    parsed: ParsedRoster,
+    new_positions: range | list[int],
     changed: list[tuple[Person, Changes]],
     units: dict[str, Unit],
-    present: frozenset[str],
 ) -> None:
+    present = parsed.present_fields
     if connection.vendor in ("sqlite", "postgresql") and connection.features.can_return_rows_from_bulk_insert:
-        _insert_new_people(new_rows, units, present)
+        _insert_new_people(parsed, new_positions, units)
         assignments: list[Assignment] = []
     else:
-        new_people = [Person(**_person_values(row, present, units)) for row in new_rows]
+        rows = parsed.rows
+        new_people = [Person(**_person_values(rows[position], present, units)) for position in new_positions]
         Person.objects.bulk_create(new_people, batch_size=2000)
         assignments = [_open_assignment(person) for person in new_people]
 
@@ -303,176 +305,150 @@ def _write(
     Assignment.objects.bulk_create(assignments, batch_size=2000)
 
 
-def _insert_new_people(new_rows: list[RosterRow], units: dict[str, Unit], present: frozenset[str]) -> None:
+def _insert_new_people(parsed: ParsedRoster, positions: range | list[int], units: dict[str, Unit]) -> None:
     """Insert new people with their open assignments, in bulk and without a model instance
-    per row: the same rows Person(**_person_values(...)) and _open_assignment() would make.
+    per row: the same rows Person(**_person_values(...)) and _open_assignment() would make,
+    assembled column by column.
 
-    PostgreSQL takes them by COPY (ids drawn from the table's sequence first), SQLite by
-    multi-row INSERTs. Fields the row does not set get their model default, so fields added
-    to the models later still work.
+    PostgreSQL takes them by COPY, SQLite by executemany; the ids are drawn first, so the
+    assignments can name their people. Fields the roster does not set get their model
+    default, so fields added to the models later still work.
     """
-    if not new_rows:
+    if not positions:
         return
+    count = len(positions)
+    everyone = isinstance(positions, range) and count == parsed.row_count
+
+    def column(name: str) -> list[Any]:
+        values = parsed.columns[name]
+        return values if everyone else [values[position] for position in positions]
+
     now = timezone.now()
-    row_fields = [name for name in PLAIN_FIELDS if name in present]
-    computed = ["birth_date", "birth_day_known", "unit_id", "highest_education"]
-    model_fields = [field for field in Person._meta.concrete_fields if not field.primary_key]
-    constant_fields = [
-        field for field in model_fields if field.attname not in row_fields and field.attname not in computed
-    ]
-    constants = tuple(
-        field.get_db_prep_save(now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-                               else field.get_default(), connection)
-        for field in constant_fields
-    )
-    attnames = [*row_fields, *computed, *(field.attname for field in constant_fields)]
+    row_fields = [name for name in PLAIN_FIELDS if name in parsed.present_fields]
+    columns: dict[str, Any] = {name: column(name) for name in row_fields}
+    births = column("birth")
+    columns["birth_date"] = [birth for birth, _ in births]
+    columns["birth_day_known"] = [day_known for _, day_known in births]
     unit_ids = {path: unit.pk for path, unit in units.items()}
-    values: list[tuple[Any, ...]] = []
-    from_row = operator.itemgetter(*row_fields) if len(row_fields) > 1 else lambda v: (v[row_fields[0]],)
-    for row in new_rows:
-        row_values = row.values
-        birth, birth_day_known = row_values["birth"]
-        full_time = row_values.get("full_time_education") or ""
-        in_service = row_values.get("in_service_education") or ""
-        values.append((
-            *from_row(row_values),
-            birth,
-            birth_day_known,
-            unit_ids[row_values["unit_path"]],
-            min(full_time, in_service) if full_time and in_service else full_time or in_service,
-            *constants,
-        ))
-    if connection.vendor == "postgresql":
-        _copy_people_postgresql(attnames, values)
-    else:
-        _insert_people_sqlite(attnames, _dates_as_text(attnames, values))
+    columns["unit_id"] = list(map(unit_ids.__getitem__, column("unit_path")))
+    educations = zip(
+        columns.get("full_time_education") or itertools.repeat(""),
+        columns.get("in_service_education") or itertools.repeat(""),
+    )
+    highest: dict[tuple[str, str], str] = {}
+    columns["highest_education"] = [
+        highest.get(pair) or highest.setdefault(pair, codes.highest_education(*pair))
+        for pair in itertools.islice(educations, count)
+    ]
+    for field in Person._meta.concrete_fields:
+        if field.primary_key or field.attname in columns:
+            continue
+        is_automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        default = field.get_db_prep_save(now if is_automatic else field.get_default(), connection)
+        columns[field.attname] = itertools.repeat(default, count)
+    if connection.vendor == "sqlite":
+        for name, values in columns.items():
+            if isinstance(values, list) and values and _is_date_field(Person, name):
+                columns[name] = _dates_as_text(values)
+    ids = _draw_person_ids(count)
+    assignment_columns = {"person_id": ids, **_open_assignment_columns(columns, count)}
+    _bulk_insert(Person, count, {Person._meta.pk.attname: ids, **columns})
+    _bulk_insert(Assignment, count, assignment_columns)
 
 
-def _assignment_layout(attnames: list[str]) -> tuple[list[str], Callable[[tuple[Any, ...]], tuple[Any, ...]]]:
-    """The open assignment's columns after person_id, and the function that makes their
-    values from a person row: the post fields, then the model defaults of any other field."""
+def _is_date_field(model: type[models.Model], attname: str) -> bool:
+    field = next(field for field in model._meta.concrete_fields if field.attname == attname)
+    return isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
+
+
+def _dates_as_text(values: list[Any]) -> list[Any]:
+    """Dates as the ISO text SQLite stores, each distinct date converted once (the driver's
+    adapter would run once per cell: 600,000 calls for 100,000 people)."""
+    text = {value: value.isoformat() if value is not None else None for value in set(values)}
+    return list(map(text.__getitem__, values))
+
+
+def _open_assignment_columns(person_columns: dict[str, Any], count: int) -> dict[str, Any]:
+    """The open assignments' columns (but person_id) from the new people's, as
+    _open_assignment() makes them; any other field gets its model default."""
     from_person = {
         "unit_id": "unit_id", "title": "post_title", "rank": "rank",
         "is_team_member": "is_team_member", "started_on": "post_started_on",
     }
-    position = {name: index for index, name in enumerate(attnames)}
-    mapped = [field for field in Assignment._meta.concrete_fields if field.attname in from_person]
-    defaulted = [
-        field for field in Assignment._meta.concrete_fields
-        if not field.primary_key and field.attname != "person_id" and field.attname not in from_person
-    ]
-    defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaulted)
-    pick = operator.itemgetter(*(position[from_person[field.attname]] for field in mapped))
+    columns: dict[str, Any] = {}
+    for field in Assignment._meta.concrete_fields:
+        if field.primary_key or field.attname == "person_id":
+            continue
+        if field.attname in from_person:
+            values = person_columns[from_person[field.attname]]
+            # A column the roster left out is a repeat() of its default: make a fresh one.
+            columns[field.attname] = values if isinstance(values, list) else itertools.repeat(
+                Person._meta.get_field(from_person[field.attname]).get_db_prep_save(
+                    Person._meta.get_field(from_person[field.attname]).get_default(), connection
+                ),
+                count,
+            )
+        else:
+            default = field.get_db_prep_save(field.get_default(), connection)
+            columns[field.attname] = itertools.repeat(default, count)
+    return columns
 
-    def values(row: tuple[Any, ...]) -> tuple[Any, ...]:
-        return (*pick(row), *defaults)
 
-    return [field.column for field in (*mapped, *defaulted)], values
-
-
-def _copy_people_postgresql(attnames: list[str], values: list[tuple[Any, ...]]) -> None:
+def _draw_person_ids(count: int) -> list[int]:
+    """Ids for `count` new people, drawn before they are inserted."""
+    table, pk = Person._meta.db_table, Person._meta.pk.column
     quote = connection.ops.quote_name
-    person_meta = Person._meta
-    columns = [person_meta.get_field(name).column for name in attnames]
-    assignment_columns, assignment_values = _assignment_layout(attnames)
-    person_column = Assignment._meta.get_field("person").column
     with connection.cursor() as cursor:
-        # Ids come from the table's own sequence, so the rows can be sent by COPY and the
-        # assignments can name their people.
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the import has written units already, so this transaction holds the single
+        # write lock and the ids after the highest ever used are free (AUTOINCREMENT's
+        # counter follows the explicit ids).
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [person_meta.db_table, person_meta.pk.column, len(values)],
+            f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"coalesce((SELECT max({quote(pk)}) FROM {quote(table)}), 0))",
+            [table],
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        person_copy = (
-            f"COPY {quote(person_meta.db_table)} ({quote(person_meta.pk.column)}, "
-            f"{', '.join(quote(column) for column in columns)}) FROM STDIN"
-        )
-        with cursor.copy(person_copy) as copy:
-            for person_id, row in zip(ids, values):
-                copy.write_row((person_id, *row))
-        assignment_copy = (
-            f"COPY {quote(Assignment._meta.db_table)} ({quote(person_column)}, "
-            f"{', '.join(quote(column) for column in assignment_columns)}) FROM STDIN"
-        )
-        with cursor.copy(assignment_copy) as copy:
-            for person_id, row in zip(ids, values):
-                copy.write_row((person_id, *assignment_values(row)))
+        first = cursor.fetchone()[0] + 1
+        return list(range(first, first + count))
 
 
-def _dates_as_text(attnames: list[str], values: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """Dates as the ISO text SQLite stores, each distinct date converted once (the driver's
-    adapter would run once per cell: 600,000 calls for 100,000 people)."""
-    positions = [
-        index for index, name in enumerate(attnames)
-        if isinstance(Person._meta.get_field(name), models.DateField)
-        and not isinstance(Person._meta.get_field(name), models.DateTimeField)
-    ]
-    text: dict[Any, Any] = {None: None}
-
-    def iso(value: Any) -> Any:
-        try:
-            return text[value]
-        except KeyError:
-            text[value] = value.isoformat()
-            return text[value]
-
-    converted = []
-    for row in values:
-        row = list(row)
-        for index in positions:
-            row[index] = iso(row[index])
-        converted.append(tuple(row))
-    return converted
-
-
-def _insert_people_sqlite(attnames: list[str], values: list[tuple[Any, ...]]) -> None:
+def _bulk_insert(model: type[models.Model], count: int, columns: dict[str, Any]) -> None:
+    """Insert `count` rows given column by column: lists, or repeat()s for a value all share."""
     quote = connection.ops.quote_name
-    person_meta = Person._meta
-    table, pk = person_meta.db_table, person_meta.pk.column
-    columns = [pk, *(person_meta.get_field(name).column for name in attnames)]
-    assignment_columns, assignment_values = _assignment_layout(attnames)
-    person_column = Assignment._meta.get_field("person").column
+    meta = model._meta
+    table = quote(meta.db_table)
+    column_list = ", ".join(quote(meta.get_field(attname).column) for attname in columns)
+    rows = zip(*columns.values())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     connection.ensure_connection()
     # The driver's own cursor: Django's rewrites every %s with a regex.
     cursor = connection.connection.cursor()
     try:
-        # SQLite's default page cache (2 MB) is far smaller than the indexes being built.
-        cursor.execute("PRAGMA cache_size = -262144")
-        # The import has written units already, so this transaction holds SQLite's single
-        # write lock: the ids after the highest ever used are free, and are given explicitly
-        # so the assignments can name their people. (AUTOINCREMENT's counter follows them.)
-        cursor.execute(
-            f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), "
-            f"coalesce((SELECT max({quote(pk)}) FROM {quote(table)}), 0))",
-            [table],
-        )
-        first_id = cursor.fetchone()[0] + 1
-        ids = range(first_id, first_id + len(values))
         indexes: list[tuple[str, str]] = []
-        if len(values) >= SQLITE_REINDEX_ROWS:
-            # Building an index from sorted keys is several times faster than inserting
-            # 100,000 random keys (names, 身份证号) one by one, so the two tables' indexes
-            # are dropped and made again. Both happen inside the import's transaction: on any
+        if count >= SQLITE_REINDEX_ROWS:
+            # SQLite's default page cache (2 MB) is far smaller than these indexes; and
+            # building an index from sorted keys is several times faster than inserting
+            # 100,000 random keys (names, 身份证号) one by one, so the table's indexes are
+            # dropped and made again. Both happen inside the import's transaction: on any
             # error the rollback brings the indexes back with everything else.
+            cursor.execute("PRAGMA cache_size = -262144")
             indexes = cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                "AND tbl_name IN (?, ?)",
-                [table, Assignment._meta.db_table],
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ?",
+                [meta.db_table],
             ).fetchall()
             for name, _ in indexes:
                 cursor.execute(f"DROP INDEX {quote(name)}")
-        cursor.executemany(
-            f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
-            f"VALUES ({', '.join(['?'] * len(columns))})",
-            [(person_id, *row) for person_id, row in zip(ids, values)],
-        )
-        cursor.executemany(
-            f"INSERT INTO {quote(Assignment._meta.db_table)} "
-            f"({quote(person_column)}, {', '.join(quote(c) for c in assignment_columns)}) "
-            f"VALUES (?, {', '.join(['?'] * len(assignment_columns))})",
-            [(person_id, *assignment_values(row)) for person_id, row in zip(ids, values)],
-        )
+        marks = ", ".join(["?"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({marks})", rows)
         for _, sql in indexes:
             cursor.execute(sql)
     finally:

@@ -8,7 +8,7 @@ plus every `RowError` found, so the caller can show all problems at once.
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from cadres.core import codes
@@ -194,12 +194,38 @@ class UnitRow:
     authorized_staffing: int | None
 
 
-@dataclass
 class ParsedRoster:
-    rows: list[RosterRow] = field(default_factory=list)
-    units: list[UnitRow] = field(default_factory=list)
-    present_fields: frozenset[str] = frozenset()
-    errors: list[RowError] = field(default_factory=list)
+    """The checked roster: the valid rows column by column (`columns[field][i]` is the value
+    of row `row_numbers[i]`), the unit sheet, and every error found.
+
+    Columns keep 100,000 rows cheap; `rows` gives them as RosterRow objects when wanted.
+    """
+
+    def __init__(self) -> None:
+        self.row_numbers: list[int] = []
+        self.columns: dict[str, list[Any]] = {}
+        self.units: list[UnitRow] = []
+        self.present_fields: frozenset[str] = frozenset()
+        self.errors: list[RowError] = []
+        self._rows: list[RosterRow] | None = None
+
+    @property
+    def row_count(self) -> int:
+        return len(self.row_numbers)
+
+    def rows_between(self, start: int, stop: int) -> list[RosterRow]:
+        fields = list(self.columns)
+        columns = [column[start:stop] for column in self.columns.values()]
+        return [
+            RosterRow(row=number, values=dict(zip(fields, values)))
+            for number, values in zip(self.row_numbers[start:stop], zip(*columns))
+        ]
+
+    @property
+    def rows(self) -> list[RosterRow]:
+        if self._rows is None:
+            self._rows = self.rows_between(0, len(self.row_numbers))
+        return self._rows
 
 
 def _sheet(workbook: Workbook, name: str) -> list[list[object]] | None:
@@ -236,10 +262,10 @@ def roster_parse(workbook: Workbook, *, today: dt.date) -> ParsedRoster:
         for number, raw in enumerate(sheet[header_at + 1:], start=header_at + 2)
         if any(raw) and not _is_blank(raw)
     ]
-    parsed.rows = _parse_rows(body, columns, today, parsed.errors)
-    if not parsed.rows and not parsed.errors:
+    parsed.row_numbers, parsed.columns = _parse_rows(body, columns, today, parsed.errors)
+    if not parsed.row_numbers and not parsed.errors:
         parsed.errors.append(RowError(ROSTER_SHEET, header_at + 2, "", "", "表格只有表头，没有干部数据"))
-    _check_duplicates(parsed.rows, parsed.errors)
+    _check_duplicates(parsed, parsed.errors)
     unit_sheet = _sheet(workbook, UNIT_SHEET)
     if unit_sheet is not None:
         parsed.units = _parse_units(unit_sheet, parsed.errors)
@@ -347,8 +373,9 @@ def _parse_rows(
     columns: list[tuple[int, Column]],
     today: dt.date,
     errors: list[RowError],
-) -> list[RosterRow]:
-    """Check the data rows column by column, then across the cells of each row."""
+) -> tuple[list[int], dict[str, list[Any]]]:
+    """Check the data rows column by column, then across the cells of each row; returns the
+    numbers and the checked columns of the valid rows."""
     fields = [column.field for _, column in columns]
     checked_columns: list[list[Any]] = []
     bad: set[int] = set()  # positions in body
@@ -419,37 +446,40 @@ def _parse_rows(
                     f"中的性别（{codes.name_for('sex', identity.sex)}）与性别 “{codes.name_for('sex', sex)}” 不一致",
                 ))
                 bad.add(position)
-    return [
-        RosterRow(row=row_number, values=dict(zip(fields, row_values)))
-        for position, ((row_number, _), row_values) in enumerate(zip(body, zip(*checked_columns)))
-        if position not in bad
-    ]
+    row_numbers = [row_number for row_number, _ in body]
+    if bad:
+        keep = [position for position in range(len(body)) if position not in bad]
+        row_numbers = [row_numbers[position] for position in keep]
+        checked_columns = [[column[position] for position in keep] for column in checked_columns]
+    return row_numbers, dict(zip(fields, checked_columns))
 
 
 def _cell_text(raw: list[object], index: int) -> str:
     return _text(raw[index]) if index < len(raw) else ""
 
 
-def _check_duplicates(rows: list[RosterRow], errors: list[RowError]) -> None:
+def _check_duplicates(parsed: ParsedRoster, errors: list[RowError]) -> None:
     """The same person twice: the same 身份证号, or the same 姓名 + 出生年月 + 单位 where at
     least one of the two rows has no 身份证号 (two different numbers are two people)."""
+    columns = parsed.columns
+    if not parsed.row_numbers:
+        return
+    id_numbers = columns.get("id_number") or [""] * parsed.row_count
     by_id_number: dict[str, int] = {}
     by_identity: dict[tuple[str, int, int, str], tuple[int, str]] = {}
-    for roster_row in rows:
-        values, row_number = roster_row.values, roster_row.row
-        id_number = values.get("id_number") or ""
+    for row_number, id_number, name, (birth, _), unit_path in zip(
+        parsed.row_numbers, id_numbers, columns["name"], columns["birth"], columns["unit_path"]
+    ):
         if id_number:
             first = by_id_number.setdefault(id_number, row_number)
             if first != row_number:
                 errors.append(RowError(ROSTER_SHEET, row_number, "身份证号", id_number, f"与第{first}行重复"))
                 continue
-        birth = values["birth"][0]
-        key = (values["name"], birth.year, birth.month, values["unit_path"])
+        key = (name, birth.year, birth.month, unit_path)
         first_row, first_id_number = by_identity.setdefault(key, (row_number, id_number))
         if first_row != row_number and not (id_number and first_id_number):
             errors.append(RowError(
-                ROSTER_SHEET, row_number, "姓名", values["name"],
-                f"与第{first_row}行是同一人（姓名、出生年月、单位相同）",
+                ROSTER_SHEET, row_number, "姓名", name, f"与第{first_row}行是同一人（姓名、出生年月、单位相同）",
             ))
 
 
