@@ -31,10 +31,12 @@ def test_structure_report_gives_the_published_township_table(township, officer, 
     # given
     bands = age_bands_from_cuts([30, 40, 50])
 
-    # when
+    # when: over everyone, and over the city's subtree (a scoped query, counted another way)
     report = _report(officer, as_of=TOWNSHIP_AS_OF, age_bands=bands)
+    city = _report(officer, as_of=TOWNSHIP_AS_OF, age_bands=bands, unit=Unit.objects.get(path="临江市"))
 
     # then
+    assert city == report
     assert report["total"] == expected["total"] == 381
     assert list(_counts(report["age_bands"]).values()) == list(expected["age_bands"].values())
     assert _counts(report["age_bands"]) == {"30岁以下": 13, "31-40岁": 115, "41-50岁": 158, "51岁以上": 95}
@@ -109,12 +111,13 @@ def test_structure_report_ages_in_whole_years_at_the_as_of_date(officer, birth, 
     # given
     import_rows(officer, [person_row(1, birth)])
 
-    # when
+    # when: over everyone, and over a unit (a scoped query, counted another way)
     report = _report(officer)
+    scoped = _report(officer, unit=Unit.objects.get(path="平阳县"))
 
     # then
-    assert report["age_histogram"] == {str(age): 1}
-    assert report["average_age"] == age
+    assert report["age_histogram"] == scoped["age_histogram"] == {str(age): 1}
+    assert report["average_age"] == scoped["average_age"] == age
 
 
 def test_structure_report_puts_35_and_36_in_their_bands(officer):
@@ -127,12 +130,14 @@ def test_structure_report_puts_35_and_36_in_their_bands(officer):
     # when
     default = _report(officer)
     custom = _report(officer, age_bands=age_bands_from_cuts([35]))
+    scoped = _report(officer, unit=Unit.objects.get(path="平阳县"), age_bands=age_bands_from_cuts([35]))
 
     # then
     assert default["age_bands"]["31-35岁"] == {"count": 2, "percent": 50.0}
     assert default["age_bands"]["36-40岁"] == {"count": 2, "percent": 50.0}
     assert _counts(custom["age_bands"]) == {"35岁以下": 2, "36岁以上": 2}
     assert custom["age_pyramid"] == {"labels": ["35岁以下", "36岁以上"], "男": [2, 1], "女": [0, 1]}
+    assert scoped["age_pyramid"] == custom["age_pyramid"]
 
 
 def test_structure_report_counts_team_members_by_their_posts_dates(officer):
@@ -177,8 +182,10 @@ def test_structure_report_counts_non_party_minority_and_degrees(officer):
 
     # when
     report = _report(officer)
+    scoped = _report(officer, unit=Unit.objects.get(path="平阳县"))
 
     # then
+    assert scoped == report
     assert report["non_party"] == {"count": 2, "percent": 50.0}
     assert report["cpc_members"] == {"count": 2, "percent": 50.0}
     assert report["minority"] == {"count": 1, "percent": 25.0}
