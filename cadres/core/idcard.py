@@ -1,6 +1,7 @@
 """Resident identity numbers (公民身份号码, GB 11643): check digit, birth date and sex."""
 
 import datetime as dt
+import functools
 import operator
 from typing import NamedTuple
 
@@ -29,6 +30,15 @@ def check_digit(first17: str) -> str:
     return _CHECK[(sum(map(operator.mul, _WEIGHTS, first17.encode("ascii"))) - _ZERO_OFFSET) % 11]
 
 
+@functools.lru_cache(maxsize=65536)
+def _birth_date(digits: str) -> dt.date | None:
+    """The date of YYYYMMDD, or None; remembered, since a roster's people share birthdays."""
+    try:
+        return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
+
+
 def parse_id_number(value: str) -> IdNumber:
     number = value.strip().upper()
     if len(number) != 18:
@@ -36,10 +46,9 @@ def parse_id_number(value: str) -> IdNumber:
     first17 = number[:17]
     if not (first17.isascii() and first17.isdigit()) or number[17] not in "0123456789X":
         raise InvalidIdNumber("含有非法字符")
-    try:
-        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError as error:
-        raise InvalidIdNumber("出生日期部分无效") from error
+    birth = _birth_date(number[6:14])
+    if birth is None:
+        raise InvalidIdNumber("出生日期部分无效")
     if _CHECK[(sum(map(operator.mul, _WEIGHTS, first17.encode())) - _ZERO_OFFSET) % 11] != number[17]:
         raise InvalidIdNumber("校验码错误")
     return IdNumber(number, birth, "1" if number[16] in "13579" else "2")

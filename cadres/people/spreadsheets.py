@@ -260,7 +260,8 @@ def roster_parse(workbook: Workbook, *, today: dt.date) -> ParsedRoster:
     body = [
         (number, raw)
         for number, raw in enumerate(sheet[header_at + 1:], start=header_at + 2)
-        if any(raw) and not _is_blank(raw)
+        # Cheap tests first: a row with a name in its first cell is not blank.
+        if any(raw) and ((raw[0].__class__ is str and raw[0].strip()) or not _is_blank(raw))  # type: ignore[attr-defined]
     ]
     parsed.row_numbers, parsed.columns = _parse_rows(body, columns, today, parsed.errors)
     if not parsed.row_numbers and not parsed.errors:
