@@ -1,0 +1,291 @@
+"""Benchmark of the structure report (结构分析) over generated people.
+
+    .venv/bin/python bench/structure.py --people 100000
+    .venv/bin/python bench/structure.py --people 1000000 --database-url postgres://postgres@127.0.0.1:5432
+
+It creates a fresh database (a temporary SQLite file, or a new PostgreSQL database on the
+given server), migrates it, generates units, people and posts with bulk_create, then times
+the full report over the whole scope, the whole scope's team members, and each team (the
+team members of one unit) for every team: median of 5 runs, plus the peak Python memory of
+one run (tracemalloc). The database is dropped at the end. One line of figures per case.
+
+--suggested-indexes adds SUGGESTED_INDEXES (below) before timing; --keep keeps the database
+and --existing URL times again on a kept one without generating (1M people take 12 minutes).
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+AS_OF = dt.date(2010, 6, 30)
+BATCH = 20_000
+RUNS = 5
+# Indexes that turn each GROUP BY of the report into an index-only scan (SQLite) and the team
+# scope into an index-only lookup; in models.py they are:
+#   Person.Meta.indexes += [
+#       Index(fields=["birth_date", "sex"], name="person_birth_sex_idx"),
+#       Index(fields=["ethnicity"], name="person_ethnicity_idx"),
+#       Index(fields=["political_status"], name="person_political_idx"),
+#       Index(fields=["highest_education", "full_time_degree", "in_service_degree"],
+#             name="person_education_idx"),
+#       Index(fields=["full_time_education"], name="person_first_education_idx"),
+#       Index(fields=["rank"], name="person_rank_idx"),
+#       Index(fields=["professional_title"], name="person_title_idx"),
+#   ]
+#   Assignment.Meta.indexes += [
+#       Index(fields=["unit", "is_team_member", "started_on", "ended_on", "person"],
+#             name="assignment_team_dates_idx"),
+#   ]
+SUGGESTED_INDEXES = [
+    'CREATE INDEX person_birth_sex_idx ON people_person (birth_date, sex)',
+    'CREATE INDEX person_ethnicity_idx ON people_person (ethnicity)',
+    'CREATE INDEX person_political_idx ON people_person (political_status)',
+    'CREATE INDEX person_education_idx ON people_person '
+    '(highest_education, full_time_degree, in_service_degree)',
+    'CREATE INDEX person_first_education_idx ON people_person (full_time_education)',
+    'CREATE INDEX person_rank_idx ON people_person (rank)',
+    'CREATE INDEX person_title_idx ON people_person (professional_title)',
+    'CREATE INDEX assignment_team_dates_idx ON org_assignment '
+    '(unit_id, is_team_member, started_on, ended_on, person_id)',
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--database-url", help="a PostgreSQL server URL; default: SQLite")
+    parser.add_argument("--people-per-unit", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=20100630)
+    parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL)")
+    parser.add_argument("--existing", metavar="DATABASE_URL",
+                        help="time on a database kept by --keep: no generation, nothing dropped")
+    parser.add_argument("--suggested-indexes", action="store_true",
+                        help="add the indexes suggested for the report (SUGGESTED_INDEXES) first")
+    args = parser.parse_args()
+
+    if args.existing:
+        os.environ["DATABASE_URL"] = args.existing
+        drop = None
+    else:
+        drop = _create_database(args.database_url)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    try:
+        if args.existing:
+            _run_cases(f"{connection.vendor} people={_people_count()} (existing)", _teams())
+            return
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        _generate(args.people, args.people_per_unit, random.Random(args.seed))
+        teams = _teams()
+        if args.suggested_indexes:
+            with connection.cursor() as cursor:
+                for statement in SUGGESTED_INDEXES:
+                    cursor.execute(statement)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        label = f"{connection.vendor} people={args.people}"
+        if args.suggested_indexes:
+            label += " +indexes"
+        print(f"{label} generated in {time.perf_counter() - started:.1f}s, "
+              f"teams={len(teams)}", flush=True)
+        _run_cases(label, teams)
+    finally:
+        connection.close()
+        if drop is None:
+            pass
+        elif args.keep:
+            print("kept:", os.environ["DATABASE_URL"])
+        else:
+            drop()
+
+
+def _create_database(server_url: str | None):
+    if not server_url:
+        directory = tempfile.mkdtemp(prefix="cadres-bench-")
+        path = Path(directory) / "bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+
+        def drop() -> None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            os.rmdir(directory)
+
+        return drop
+
+    import psycopg
+
+    name = f"cadres_bench_{uuid.uuid4().hex[:8]}"
+    base = server_url.rstrip("/")
+    if base.count("/") > 2:
+        base = base.rsplit("/", 1)[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = f"{base}/{name}"
+
+    def drop() -> None:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return drop
+
+
+def _teams():
+    """Every unit with a leadership team: a team assignment, past or present."""
+    from cadres.org.models import Unit
+
+    return list(Unit.objects.filter(assignments__is_team_member=True).distinct().order_by("path"))
+
+
+def _people_count() -> int:
+    from cadres.people.models import Person
+
+    return Person.objects.count()
+
+
+def _generate(count: int, per_unit: int, rng: random.Random) -> None:
+    from cadres.org.models import Assignment, Unit
+    from cadres.people.models import Person
+
+    leaves = max(1, count // per_unit)
+    counties = max(1, round(leaves ** 0.5))
+    root = Unit.objects.create(name="全市", path="全市", depth=0)
+    parents = Unit.objects.bulk_create([
+        Unit(name=f"第{i}县", path=f"全市/第{i}县", parent=root, depth=1) for i in range(counties)
+    ])
+    teams = Unit.objects.bulk_create([
+        Unit(name=f"第{i}单位", path=f"{parents[i % counties].path}/第{i}单位",
+             parent=parents[i % counties], depth=2, unit_type="乡镇")
+        for i in range(leaves)
+    ])
+
+    def pick(weights: dict[str, float]) -> str:
+        return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+    ethnicities = {"01": 95, "22": 2, "03": 1, "15": 1, "08": 1}
+    statuses = {"01": 90, "02": 2, "05": 1, "10": 1, "12": 2, "13": 4}
+    educations = {"10": 5, "20": 35, "30": 35, "40": 15, "60": 8, "70": 2, "": 0.5}
+    ranks = {"0131": 1, "0132": 3, "0141": 20, "0142": 45, "0150": 25, "0160": 6}
+    titles = {"": 80, "工程师": 6, "高级工程师": 3, "经济师": 4, "讲师": 3, "主治医师": 2, "会计师": 2}
+    made = 0
+    while made < count:
+        size = min(BATCH, count - made)
+        people = []
+        for index in range(made, made + size):
+            unit = teams[index % leaves]
+            ft_edu = pick(educations)
+            is_edu = pick({"": 60, "20": 25, "30": 10, "10": 5})
+            birth_known = rng.random() < 0.2
+            birth = dt.date(rng.randint(1950, 1988), rng.randint(1, 12),
+                            rng.randint(1, 28) if birth_known else 1)
+            people.append(Person(
+                name=f"干部{index}", sex="2" if rng.random() < 0.15 else "1",
+                ethnicity=pick(ethnicities), birth_date=birth, birth_day_known=birth_known,
+                political_status=pick(statuses), full_time_education=ft_edu,
+                full_time_degree=rng.choice(["", "4", "3"]) if ft_edu in ("10", "20") else "",
+                in_service_education=is_edu,
+                in_service_degree=rng.choice(["", "4", "3", "2"]) if is_edu in ("10", "20") else "",
+                highest_education=min([c for c in (ft_edu, is_edu) if c], default=""),
+                professional_title=pick(titles), unit=unit, rank=pick(ranks),
+                # About ten team members a unit.
+                is_team_member=(index // leaves) % (per_unit // 10 or 1) == 0,
+                post_started_on=dt.date(rng.randint(2000, 2012), rng.randint(1, 12), 1),
+            ))
+        Person.objects.bulk_create(people, batch_size=5000)
+        posts = []
+        for person in people:
+            posts.append(Assignment(
+                person=person, unit_id=person.unit_id, rank=person.rank,
+                is_team_member=person.is_team_member, started_on=person.post_started_on,
+            ))
+            if rng.random() < 0.3:
+                start = dt.date(rng.randint(1990, 1999), rng.randint(1, 12), 1)
+                posts.append(Assignment(
+                    person=person, unit_id=rng.choice(teams).pk, rank=person.rank,
+                    is_team_member=rng.random() < 0.3, started_on=start,
+                    ended_on=min(person.post_started_on, dt.date(2005, 1, 1)),
+                ))
+        Assignment.objects.bulk_create(posts, batch_size=5000)
+        made += size
+
+
+def _time(function) -> tuple[float, float, float]:
+    """Median wall seconds and median CPU seconds of this process over RUNS calls, and the
+    peak MiB of Python memory of one more call. On a shared machine the CPU time of SQLite
+    (which runs in this process) says more than the wall time."""
+    times, cpu_times = [], []
+    for _ in range(RUNS):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        function()
+        times.append(time.perf_counter() - started)
+        cpu_times.append(time.process_time() - cpu_started)
+    tracemalloc.start()
+    function()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return statistics.median(times), statistics.median(cpu_times), peak / 1048576
+
+
+def _run_cases(label: str, teams) -> None:
+    import resource
+
+    from cadres.analytics.selectors import structure_report
+
+    reader = _system_reader()
+
+    def whole() -> dict:
+        return structure_report(actor=reader, as_of=AS_OF, unit=None, team_members_only=False)
+
+    def whole_teams() -> dict:
+        return structure_report(actor=reader, as_of=AS_OF, unit=None, team_members_only=True)
+
+    def every_team() -> list[dict]:
+        return [
+            structure_report(actor=reader, as_of=AS_OF, unit=team, team_members_only=True,
+                             include_subunits=False)
+            for team in teams
+        ]
+
+    total = whole()["total"]
+    members = whole_teams()["total"]
+    median, cpu, peak = _time(whole)
+    print(f"{label} whole-scope total={total}: median {median:.3f}s (cpu {cpu:.3f}s), "
+          f"peak {peak:.1f} MiB, load {os.getloadavg()[0]:.1f}", flush=True)
+    median, cpu, peak = _time(whole_teams)
+    print(f"{label} whole-scope team members={members}: median {median:.3f}s (cpu {cpu:.3f}s), "
+          f"peak {peak:.1f} MiB, load {os.getloadavg()[0]:.1f}", flush=True)
+    median, cpu, peak = _time(every_team)
+    print(f"{label} per team, {len(teams)} teams: median {median:.3f}s for all "
+          f"({median / len(teams) * 1000:.1f} ms a team, cpu {cpu:.3f}s), peak {peak:.1f} MiB, "
+          f"load {os.getloadavg()[0]:.1f}", flush=True)
+    print(f"{label} process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+def _system_reader():
+    from types import SimpleNamespace
+
+    return SimpleNamespace(pk=None, is_authenticated=True, is_active=True, is_superuser=True)
+
+
+if __name__ == "__main__":
+    main()
