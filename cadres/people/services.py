@@ -208,28 +208,29 @@ def _match(parsed: ParsedRoster, units: dict[str, Unit]) -> tuple[range | list[i
     """
     if not Person.objects.exists():
         return range(parsed.row_count), []
-    id_numbers = [row.values["id_number"] for row in parsed.rows if row.values.get("id_number")]
+    rows = parsed.rows
+    id_numbers = [row.values["id_number"] for row in rows if row.values.get("id_number")]
     by_id_number: dict[str, Person] = {}
+    # Excluding the empty number lets the database use the partial unique index on 身份证号.
+    on_record = Person.objects.exclude(id_number="").order_by()
     for start in range(0, len(id_numbers), 2000):
-        for person in Person.objects.filter(id_number__in=id_numbers[start:start + 2000]):
+        for person in on_record.filter(id_number__in=id_numbers[start:start + 2000]):
             by_id_number[person.id_number] = person
-    identities = {
-        (row.values["name"], units[row.values["unit_path"]].pk) for row in parsed.rows
-    }
-    names = {name for name, _ in identities}
-    unit_ids = {unit_id for _, unit_id in identities}
+    # 姓名 + 出生年月 + 单位 is looked up only for the rows their 身份证号 did not find.
+    unresolved = [row for row in rows if not by_id_number.get(row.values.get("id_number") or "")]
+    identities = {(row.values["name"], units[row.values["unit_path"]].pk) for row in unresolved}
+    names = sorted({name for name, _ in identities})
     by_identity: dict[tuple[str, int, int, int], Person] = {}
-    for person in Person.objects.filter(unit_id__in=unit_ids, name__in=names) if len(names) <= 2000 else (
-        Person.objects.filter(unit_id__in=unit_ids).iterator(chunk_size=2000)
-    ):
-        if (person.name, person.unit_id) in identities:
-            birth = person.birth_date
-            by_identity[(person.name, birth.year, birth.month, person.unit_id)] = person
+    for start in range(0, len(names), 2000):
+        for person in Person.objects.filter(name__in=names[start:start + 2000]).order_by():
+            if (person.name, person.unit_id) in identities:
+                birth = person.birth_date
+                by_identity[(person.name, birth.year, birth.month, person.unit_id)] = person
     new_positions: list[int] = []
     changed: list[tuple[Person, Changes]] = []
     matched_rows: dict[int, int] = {}
     errors: list[RowError | str] = []
-    for position, row in enumerate(parsed.rows):
+    for position, row in enumerate(rows):
         id_number = row.values.get("id_number") or ""
         person = by_id_number.get(id_number) if id_number else None
         if person is None:
