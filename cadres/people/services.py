@@ -270,7 +270,7 @@ def _write(
     units: dict[str, Unit],
 ) -> None:
     present = parsed.present_fields
-    if connection.vendor in ("sqlite", "postgresql") and connection.features.can_return_rows_from_bulk_insert:
+    if connection.vendor in ("sqlite", "postgresql"):
         _insert_new_people(parsed, new_positions, units)
         assignments: list[Assignment] = []
     else:
@@ -431,7 +431,8 @@ def _bulk_insert(model: type[models.Model], count: int, columns: dict[str, Any])
                 copy.write_row(row)
         return
     connection.ensure_connection()
-    # The driver's own cursor: Django's rewrites every %s with a regex.
+    # A cursor of the sqlite3 connection itself, with the driver's ? placeholders: Django's
+    # cursor rewrites each %s with a regex and adapts every value in Python.
     cursor = connection.connection.cursor()
     try:
         indexes: list[tuple[str, str]] = []

@@ -390,3 +390,32 @@ def test_bulk_write_path_keeps_every_index_and_the_unique_id_number(monkeypatch)
             field.attname: getattr(person, field.attname)
             for field in Person._meta.concrete_fields if not field.primary_key
         })
+
+
+@pytest.mark.django_db
+def test_bulk_write_path_writes_what_the_orm_path_writes(monkeypatch):
+    # given: the fixture imported through the model layer (the path for other databases)
+    def records() -> tuple[list[dict], list[dict]]:
+        paths = dict(Unit.objects.values_list("id", "path"))
+        people = [
+            {**{k: v for k, v in row.items() if k not in ("id", "created_at", "updated_at")}, "unit_id": paths[row["unit_id"]]}
+            for row in Person.objects.order_by("id_number", "name").values()
+        ]
+        assignments = [
+            {**{k: v for k, v in row.items() if k not in ("id", "person_id")}, "unit_id": paths[row["unit_id"]]}
+            for row in Assignment.objects.order_by("person__id_number", "person__name").values()
+        ]
+        return people, assignments
+
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "vendor", "other")
+        roster_import(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
+    through_models = records()
+    wipe()
+
+    # when
+    roster_import(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
+
+    # then
+    assert records() == through_models
+    assert len(through_models[0]) == 381
