@@ -1,8 +1,10 @@
 """The roster template (干部名册导入模板 v1): its columns, reading rows into checked values,
 and writing records back in the same layout.
 
-Reading never touches the database; it turns a workbook into `RosterRow`s and `UnitRow`s
-plus every `RowError` found, so the caller can show all problems at once.
+Reading never touches the database; it turns a workbook into a `ParsedRoster` (the valid
+rows, column by column, and the `UnitRow`s) plus every `RowError` found, so the caller can
+show all problems at once. Cells are checked a column at a time and each distinct value once,
+so a roster of 100,000 rows takes seconds.
 """
 
 import datetime as dt
@@ -178,12 +180,6 @@ class RosterRow:
     row: int
     values: dict[str, Any]
 
-    @property
-    def identity_key(self) -> tuple[str, int, int, str]:
-        """姓名 + 出生年月 + 单位: who the row is when it has no 身份证号."""
-        birth = self.values["birth"][0]
-        return (self.values["name"], birth.year, birth.month, self.values["unit_path"])
-
 
 @dataclass
 class UnitRow:
@@ -252,7 +248,7 @@ def roster_parse(workbook: Workbook, *, today: dt.date) -> ParsedRoster:
     if header_at == len(sheet):
         parsed.errors.append(RowError(ROSTER_SHEET, 1, "", "", "表格是空的，没有表头"))
         return parsed
-    columns = _match_headers(sheet[0 + header_at], parsed.errors, row=header_at + 1)
+    columns = _match_headers(sheet[header_at], parsed.errors, row=header_at + 1)
     if parsed.errors:
         return parsed
     parsed.present_fields = frozenset(column.field for _, column in columns)
