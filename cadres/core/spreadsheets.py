@@ -10,7 +10,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -26,10 +26,16 @@ class UnreadableFile(ValueError):
 
 @dataclass
 class Workbook:
-    """Sheets by name, each a list of rows; `format` is xlsx, xls or csv."""
+    """Sheets by name, each a list of rows; `format` is xlsx, xls or csv. `sheet_names` are
+    all the file's sheets, `sheets` those read (all, or the ones asked for)."""
 
     format: str
     sheets: dict[str, list[list[object]]]
+    sheet_names: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.sheet_names:
+            self.sheet_names = list(self.sheets)
 
 
 # Formats people upload by mistake, recognised so the message can name them.
@@ -60,15 +66,18 @@ def check_size(size: int, *, max_bytes: int) -> None:
         raise UnreadableFile(f"文件过大（{human_size(size)}），上限为 {human_size(max_bytes)}")
 
 
-def read_workbook(content: bytes, *, max_bytes: int) -> Workbook:
-    """Check the size, recognise the format by content, then parse: raises UnreadableFile."""
+def read_workbook(content: bytes, *, max_bytes: int, sheets: Iterable[str] | None = None) -> Workbook:
+    """Check the size, recognise the format by content, then parse: raises UnreadableFile.
+
+    `sheets` names the sheets wanted (others are not parsed); None reads them all.
+    """
     check_size(len(content), max_bytes=max_bytes)
     if not content.strip():
         raise UnreadableFile("文件是空的")
-    return parse_workbook(content)
+    return parse_workbook(content, sheets=sheets)
 
 
-def parse_workbook(content: bytes) -> Workbook:
+def parse_workbook(content: bytes, *, sheets: Iterable[str] | None = None) -> Workbook:
     """The parser proper (calamine for .xlsx/.xls, csv for text); see read_workbook."""
     for magic, kind in _OTHER_FORMATS:
         if content.startswith(magic):
@@ -77,16 +86,18 @@ def parse_workbook(content: bytes) -> Workbook:
         kind = "xlsx" if content.startswith(XLSX_MAGIC) else "xls"
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-            sheets = {
+            wanted_names = None if sheets is None else set(sheets)
+            wanted = [name for name in book.sheet_names if wanted_names is None or name in wanted_names]
+            read = {
                 name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                for name in book.sheet_names
+                for name in wanted
             }
         except (CalamineError, ValueError, OSError) as error:
             if kind == "xlsx" and not _zip_has_workbook(content):
                 # A whole zip without a workbook part: .docx, .zip and the like.
                 raise UnreadableFile(NOT_A_SPREADSHEET) from error
             raise UnreadableFile(f"无法读取该 {kind} 文件，文件可能已损坏（{error}）") from error
-        return Workbook(format=kind, sheets=sheets)
+        return Workbook(format=kind, sheets=read, sheet_names=list(book.sheet_names))
     return Workbook(format="csv", sheets={"": _read_csv(content)})
 
 

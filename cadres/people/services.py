@@ -97,7 +97,9 @@ def roster_read(*, content: bytes, seconds: dict[str, float] | None = None) -> t
 def _read(content: bytes, seconds: dict[str, float] | None) -> tuple[str, ParsedRoster]:
     started = time.perf_counter()
     try:
-        workbook = read_workbook(content, max_bytes=settings.ROSTER_MAX_BYTES)
+        workbook = read_workbook(
+            content, max_bytes=settings.ROSTER_MAX_BYTES, sheets=(ROSTER_SHEET, UNIT_SHEET)
+        )
     except UnreadableFile as error:
         raise RosterRejected([str(error)]) from error
     parsed_at = time.perf_counter()

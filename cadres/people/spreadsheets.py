@@ -239,7 +239,7 @@ def roster_parse(workbook: Workbook, *, today: dt.date) -> ParsedRoster:
     parsed = ParsedRoster()
     sheet = _sheet(workbook, ROSTER_SHEET)
     if sheet is None:
-        names = "、".join(workbook.sheets) or "无"
+        names = "、".join(workbook.sheet_names) or "无"
         parsed.errors.append(RowError(ROSTER_SHEET, 1, "", "", f"未找到工作表“{ROSTER_SHEET}”（文件中的工作表：{names}）"))
         return parsed
     header_at = 0

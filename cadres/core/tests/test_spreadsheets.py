@@ -59,3 +59,15 @@ def test_check_size_allows_the_limit_itself():
 def test_human_size():
     # when / then
     assert [human_size(n) for n in (12, 2048, 64 * 1048576)] == ["12 字节", "2.0 KB", "64.0 MB"]
+
+
+def test_only_the_sheets_asked_for_are_read():
+    # given
+    content = write_xlsx([("统计表", ["a"], [[1]] * 50), ("名册", ["姓名"], [["张三"]])])
+
+    # when
+    book = read_workbook(content, max_bytes=1 << 20, sheets=iter(["名册", "单位"]))
+
+    # then
+    assert book.sheet_names == ["统计表", "名册"]
+    assert book.sheets == {"名册": [["姓名"], ["张三"]]}
