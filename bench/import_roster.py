@@ -5,11 +5,19 @@
     .venv/bin/python bench/import_roster.py --database-url postgres://postgres@127.0.0.1:5432/cadres_bench
     .venv/bin/python bench/import_roster.py --rows 20000 --profile var/bench/import.prof
 
-The roster (valid, varied: most rows with a 身份证号, months written several ways, some as date
-cells, a 单位 sheet with 核定编制) is generated once with openpyxl's write-only mode and cached
-under var/bench/. Each database is measured in its own process, so its peak memory (maxrss) is
-its own: a temporary SQLite file, or a PostgreSQL database created for the run and dropped
-after it. var/cadres.sqlite3 is never touched. Prints one line of figures per database.
+The roster (valid, varied: 90% of rows with a 身份证号, months written several ways, some as
+date cells, a 单位 sheet of 397 units with 核定编制) is generated once and cached under
+var/bench/. By default it is laid out as Excel and WPS save (shared strings, UTF-8);
+`--writer openpyxl` uses openpyxl's write-only mode instead, whose inline strings spell each
+Chinese character as &#NNNNN; (a sheet four times larger, about a second slower to parse).
+
+Each database is measured in its own process, so its peak memory (VmHWM) is its own: a
+temporary SQLite file, or a PostgreSQL database created for the run and dropped after it.
+var/cadres.sqlite3 is never touched. Prints one line of figures per database: the three
+phases (parse: file to cells; validate: cells to checked rows; write: everything in the
+transaction), rows/s, CPU seconds of this process (and of the PostgreSQL server process, on
+the same machine), the load average (other work on the machine slows every figure), and
+peak memory.
 """
 
 import argparse
