@@ -146,6 +146,7 @@ def _import(*, actor: Any, content: bytes, file_name: str, dry_run: bool) -> Imp
         report.units_created = len(units_created)
         if dry_run:
             transaction.set_rollback(True)
+            seconds["write"] = time.perf_counter() - write_started
             return report
         _write(parsed, new_positions, changed, units)
         record(
