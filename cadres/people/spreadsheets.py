@@ -349,7 +349,12 @@ def _check_column(check: Callable[[object], Any], cells: Sequence[object]) -> li
     """Each cell checked, each distinct value once: a roster repeats most values (a few
     hundred months, units and codes across 100,000 rows)."""
     distinct = set(cells)
-    if len({cell.__class__ for cell in distinct} & _NUMBERS) <= 1:
+    if len(distinct) == 1:
+        return [check(next(iter(distinct)))] * len(cells)
+    if len(set(map(type, distinct)) & _NUMBERS) <= 1:
+        if len(distinct) * 2 > len(cells):
+            # Mostly distinct (names, 身份证号): remembering would cost more than it saves.
+            return list(map(check, cells))
         results = {cell: check(cell) for cell in distinct}
         return list(map(results.__getitem__, cells))
     # 1, 1.0 and True are one key in a dict; keep them apart.
