@@ -429,7 +429,11 @@ def _bulk_insert(model: type[models.Model], count: int, columns: dict[str, Any])
     column_list = ", ".join(quote(meta.get_field(attname).column) for attname in columns)
     rows = zip(*columns.values())
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+        # Binary COPY: neither side spells dates and numbers out as text and parses them back.
+        types = [meta.get_field(attname).db_type(connection).split("(")[0] for attname in columns]
+        copy_sql = f"COPY {table} ({column_list}) FROM STDIN (FORMAT BINARY)"
+        with connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
         return
