@@ -73,11 +73,13 @@ class Assignment(models.Model):
     (班子成员) at any past date.
     """
 
+    # Both keys are indexed by the composite indexes below, which lead with them.
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="assignments", verbose_name="干部"
+        "people.Person", on_delete=models.CASCADE, related_name="assignments", verbose_name="干部",
+        db_index=False,
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments",
-                             verbose_name="单位")
+                             verbose_name="单位", db_index=False)
     title = models.CharField("职务", max_length=100, blank=True)
     rank = models.CharField("职务层次", max_length=4, choices=codes.choices("rank"), blank=True)
     is_team_member = models.BooleanField("班子成员", default=False)
@@ -89,7 +91,11 @@ class Assignment(models.Model):
         verbose_name = "任职"
         verbose_name_plural = "任职"
         indexes = [
-            models.Index(fields=["unit", "is_team_member"], name="assignment_unit_team_idx"),
+            # Team membership at a date, answered from the index alone.
+            models.Index(
+                fields=["unit", "is_team_member", "started_on", "ended_on", "person"],
+                name="assignment_team_dates_idx",
+            ),
             models.Index(fields=["person", "ended_on"], name="assignment_person_open_idx"),
         ]
         constraints = [
