@@ -41,8 +41,9 @@ PLAIN_FIELDS = (
     "in_service_education", "in_service_degree", "professional_title", "post_title", "rank",
     "is_team_member", "post_started_on", "rank_started_on", "reserve_pool", "remarks",
 )
-# From this many new people on, an SQLite import rebuilds the indexes instead of updating them.
-SQLITE_REINDEX_ROWS = 20_000
+# From this many new rows on, an import rebuilds the table's indexes (and, on PostgreSQL,
+# re-checks its foreign keys in one pass) instead of updating them row by row.
+REBUILD_INDEXES_FROM_ROWS = 20_000
 # A change in one of these ends the current post and opens a new one.
 POST_FIELDS = ("unit_id", "post_title", "rank", "is_team_member", "post_started_on")
 
@@ -432,10 +433,14 @@ def _bulk_insert(model: type[models.Model], count: int, columns: dict[str, Any])
         # Binary COPY: neither side spells dates and numbers out as text and parses them back.
         types = [meta.get_field(attname).db_type(connection).split("(")[0] for attname in columns]
         copy_sql = f"COPY {table} ({column_list}) FROM STDIN (FORMAT BINARY)"
-        with connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
-            copy.set_types(types)
-            for row in rows:
-                copy.write_row(row)
+        with connection.cursor() as cursor:
+            rebuild = _postgres_detach(cursor, meta.db_table) if count >= REBUILD_INDEXES_FROM_ROWS else []
+            with cursor.copy(copy_sql) as copy:
+                copy.set_types(types)
+                for row in rows:
+                    copy.write_row(row)
+            for statement in rebuild:
+                cursor.execute(statement)
         return
     connection.ensure_connection()
     # A cursor of the sqlite3 connection itself, with the driver's ? placeholders: Django's
@@ -443,7 +448,7 @@ def _bulk_insert(model: type[models.Model], count: int, columns: dict[str, Any])
     cursor = connection.connection.cursor()
     try:
         indexes: list[tuple[str, str]] = []
-        if count >= SQLITE_REINDEX_ROWS:
+        if count >= REBUILD_INDEXES_FROM_ROWS:
             # SQLite's default page cache (2 MB) is far smaller than these indexes; and
             # building an index from sorted keys is several times faster than inserting
             # 100,000 random keys (names, 身份证号) one by one, so the table's indexes are
@@ -462,6 +467,43 @@ def _bulk_insert(model: type[models.Model], count: int, columns: dict[str, Any])
             cursor.execute(sql)
     finally:
         cursor.close()
+
+
+def _postgres_detach(cursor: Any, table: str) -> list[str]:
+    """Drop a table's secondary indexes and foreign keys; return the statements that restore them.
+
+    A large load then builds each index once from sorted keys and checks each foreign key
+    with one join, instead of per row (measured: the server's share of a 100,000-row import
+    falls by about half). Both happen inside the import's transaction, so any error brings
+    everything back; the price is that readers of the table wait until the import commits.
+    """
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f'",
+        [table],
+    )
+    foreign_keys = cursor.fetchall()
+    cursor.execute(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+        "WHERE indrelid = %s::regclass AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint WHERE conindid = pg_index.indexrelid)",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    quote = connection.ops.quote_name
+    # Deferred checks already queued (the units written earlier) must run before a table
+    # with pending trigger events can be altered.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    for name, _ in foreign_keys:
+        cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    return [definition for _, definition in indexes] + [
+        f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
+        for name, definition in foreign_keys
+    ]
 
 
 def _open_assignment(person: Person) -> Assignment:

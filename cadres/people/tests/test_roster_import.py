@@ -363,7 +363,7 @@ def _indexes() -> dict[str, list[str]]:
         return {
             table: sorted(
                 name for name, constraint in connection.introspection.get_constraints(cursor, table).items()
-                if constraint["index"] or constraint["unique"]
+                if constraint["index"] or constraint["unique"] or constraint["foreign_key"]
             )
             for table in (Person._meta.db_table, Assignment._meta.db_table)
         }
@@ -371,10 +371,11 @@ def _indexes() -> dict[str, list[str]]:
 
 @pytest.mark.django_db
 def test_bulk_write_path_keeps_every_index_and_the_unique_id_number(monkeypatch):
-    # given: the bulk path (on SQLite: indexes rebuilt) for any number of new people
+    # given: the bulk path (indexes rebuilt; on PostgreSQL foreign keys re-added) for any number
+    # of new people
     from cadres.people import services
 
-    monkeypatch.setattr(services, "SQLITE_REINDEX_ROWS", 1)
+    monkeypatch.setattr(services, "REBUILD_INDEXES_FROM_ROWS", 1)
     before = _indexes()
 
     # when
