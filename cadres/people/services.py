@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from cadres.accounts.permissions import unit_paths_outside_maintain_scope
 from cadres.audit.models import AuditAction
 from cadres.audit.services import record
 from cadres.core import codes
@@ -132,6 +133,8 @@ def _import(*, actor: Any, content: bytes, file_name: str, dry_run: bool) -> Imp
     # holds the write lock, and no other writer should wait for the parsing.
     seconds: dict[str, float] = {}
     file_format, parsed = _read(content, seconds)
+    if errors := _out_of_scope_errors(actor, parsed):
+        raise RosterRejected(errors)
     report = ImportReport(file_format=file_format, rows=parsed.row_count, dry_run=dry_run,
                           sample=parsed.rows_between(0, 20), seconds=seconds)
     write_started = time.perf_counter()
@@ -166,6 +169,28 @@ def _import(*, actor: Any, content: bytes, file_name: str, dry_run: bool) -> Imp
         )
     seconds["write"] = time.perf_counter() - write_started
     return report
+
+
+def _out_of_scope_errors(actor: Any, parsed: ParsedRoster) -> list[RowError | str]:
+    """Rows and unit-sheet entries outside the units the actor maintains (信息维护权限)."""
+    row_paths = parsed.columns["unit_path"]
+    outside = set(unit_paths_outside_maintain_scope(
+        actor, {*row_paths, *(unit.path for unit in parsed.units)}
+    ))
+    if not outside:
+        return []
+    reason = "不在您的信息维护范围内"
+    errors: list[RowError | str] = [
+        RowError(ROSTER_SHEET, number, "单位", path, reason)
+        for number, path in zip(parsed.row_numbers, row_paths)
+        if path in outside
+    ]
+    errors += [
+        RowError(UNIT_SHEET, unit.row, "单位", unit.path, reason)
+        for unit in parsed.units
+        if unit.path in outside
+    ]
+    return errors
 
 
 def _unit_specs(parsed: ParsedRoster) -> list[UnitSpec]:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cadres.accounts.dossier import dossier_is_open
 from cadres.accounts.permissions import can_open_dossier
-from cadres.accounts.scopes import access_for, path_in_scope
 from cadres.core import codes
 from cadres.core.dates import format_month
 from cadres.core.htmx import render_partial_or_page
@@ -30,7 +29,7 @@ from cadres.people.forms import (
 )
 from cadres.people.models import Person
 from cadres.people.selectors import person_assignments, person_list, person_resume
-from cadres.people.services import RosterRejected, roster_export, roster_import, roster_read
+from cadres.people.services import RosterRejected, roster_export, roster_import
 
 PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -138,30 +137,6 @@ def _sample_rows(rows: list[Any]) -> list[dict[str, Any]]:
     return sample
 
 
-def _out_of_scope_errors(user: Any, content: bytes) -> list[str]:
-    """Rows and unit-sheet entries outside the units the user maintains (信息维护权限)."""
-    access = access_for(user)
-    if access.all_units:
-        return []
-    try:
-        _, parsed = roster_read(content=content)
-    except RosterRejected:
-        return []  # the import itself reports these errors
-    scope = access.maintained_paths
-    reason = "不在您的信息维护范围内"
-    errors = [
-        f"第{row.row}行 单位 “{row.values['unit_path']}” {reason}"
-        for row in parsed.rows
-        if not path_in_scope(row.values["unit_path"], scope)
-    ]
-    errors += [
-        f"单位表第{unit.row}行 单位 “{unit.path}” {reason}"
-        for unit in parsed.units
-        if not path_in_scope(unit.path, scope)
-    ]
-    return errors
-
-
 def _import_rejected(request: HttpRequest, form: RosterUploadForm, file_name: str,
                      errors: list[Any]) -> HttpResponse:
     return render(request, "people/roster_import.html", {
@@ -194,8 +169,6 @@ def roster_import_upload(request: HttpRequest) -> HttpResponse:
             destination.write(chunk)
     content = path.read_bytes()
     try:
-        if errors := _out_of_scope_errors(request.user, content):
-            raise RosterRejected(errors)
         report = roster_import(actor=request.user, content=content, file_name=file_name,
                                dry_run=True)
     except RosterRejected as rejected:
@@ -237,8 +210,6 @@ def roster_import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, "该导入文件已失效或已导入，请重新上传名册。")
         return redirect("people:roster_import")
     try:
-        if errors := _out_of_scope_errors(request.user, content):
-            raise RosterRejected(errors)
         report = roster_import(actor=request.user, content=content, file_name=file_name)
     except RosterRejected as rejected:
         return _import_rejected(request, RosterUploadForm(), file_name, rejected.errors)

@@ -4,9 +4,11 @@ month formats and the audit record."""
 import datetime as dt
 import hashlib
 import io
+import tempfile
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
@@ -15,7 +17,7 @@ from python_calamine import CalamineWorkbook
 from cadres.audit.models import AuditAction, AuditEvent
 from cadres.org.models import Assignment, Unit
 from cadres.people.models import Person
-from cadres.people.services import roster_export, roster_import
+from cadres.people.services import RosterRejected, roster_export, roster_import
 from cadres.people.spreadsheets import ROSTER_SHEET, UNIT_SHEET
 from cadres.people.tests.factories import (
     DEFAULT_UNIT,
@@ -420,3 +422,36 @@ def test_bulk_write_path_writes_what_the_orm_path_writes(monkeypatch):
     # then
     assert records() == through_models
     assert len(through_models[0]) == 381
+
+
+@pytest.mark.django_db
+def test_import_command_refuses_rows_outside_the_users_maintain_scope():
+    # given: a clerk who maintains the eastern town only, and a roster with a western row
+    from django.core.management.base import CommandError
+
+    from cadres.accounts.testing import unit_tree, user_with_role
+
+    units = unit_tree()
+    user_with_role("unit_clerk", maintained=[units["east"]], username="east-clerk")
+    content = roster_xlsx([
+        roster_row(姓名="东镇甲", 身份证号="", 单位="某县/东镇"),
+        roster_row(姓名="西镇乙", 身份证号="", 单位="某县/西镇"),
+    ])
+    path = Path(tempfile.mkdtemp()) / "名册.xlsx"
+    path.write_bytes(content)
+    events_before = AuditEvent.objects.count()
+
+    # when
+    with pytest.raises(CommandError) as refused:
+        call_command("import_roster", str(path), user="east-clerk", stderr=io.StringIO())
+
+    # then: the whole file is refused, naming the row outside the scope
+    assert "未导入任何数据" in str(refused.value)
+    assert Person.objects.count() == 0
+    assert AuditEvent.objects.count() == events_before
+    with pytest.raises(RosterRejected) as rejected:
+        roster_import(actor=get_user_model().objects.get(username="east-clerk"),
+                      content=content, file_name="名册.xlsx", dry_run=True)
+    assert [str(error) for error in rejected.value.errors] == [
+        "第3行 单位 “某县/西镇” 不在您的信息维护范围内"
+    ]
