@@ -115,3 +115,32 @@ class Person(models.Model):
     @property
     def is_non_party(self) -> bool:
         return self.political_status not in codes.CPC_MEMBER_CODES
+
+
+class Relative(models.Model):
+    """A family member or important social relation (家庭主要成员及重要社会关系).
+
+    Needed for avoidance (回避): a user may not open the file of a cadre who is recorded as
+    their relative, matched by 身份证号. Shown only while a registered read of the file is open.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="relatives", verbose_name="干部"
+    )
+    relation = models.CharField("称谓", max_length=20)
+    name = models.CharField("姓名", max_length=50)
+    birth_date = models.DateField("出生年月", null=True, blank=True)
+    political_status = models.CharField(
+        "政治面貌", max_length=2, choices=codes.choices("political_status"), blank=True
+    )
+    work_unit_and_post = models.CharField("工作单位及职务", max_length=200, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, blank=True, db_index=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["person", "sort_order", "id"]
+        verbose_name = "家庭成员"
+        verbose_name_plural = "家庭成员"
+
+    def __str__(self) -> str:
+        return f"{self.relation} {self.name}"

@@ -84,13 +84,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Person.objects.visible_to(request.user).select_related("unit"), pk=pk
     )
     assignments = person_assignments(person=person)
+    shows_sensitive = dossier_is_open(request, person)
     return render(request, "people/person_detail.html", {
         "person": person,
         "birth": format_month(person.birth_date, day_known=person.birth_day_known),
         "assignments": assignments,
         "resume": person_resume(assignments=assignments),
         # The full 身份证号 shows only while a registered read (查阅登记) of the file is open.
-        "shows_sensitive": dossier_is_open(request, person),
+        "shows_sensitive": shows_sensitive,
+        "relatives": list(person.relatives.all()) if shows_sensitive else [],
         "may_open_dossier": can_open_dossier(request.user, person),
     })
 

@@ -110,3 +110,62 @@ def test_may_filter_hides_navigation_by_role(world):
     text = template.render(Context({"user": clerk}))
     # then
     assert text == "True False"
+
+
+def _officer_with_own_file(world, own_number="330381198005051234"):
+    from cadres.core.idcard import check_digit
+
+    own_number = own_number[:17] + check_digit(own_number[:17])
+    own = person_in(world["west"], "本人", id_number=own_number)
+    officer = user_with_role("cadre_office", managed=[world["county"]])
+    officer.person = own
+    officer.save(update_fields=["person"])
+    return officer, own
+
+
+def test_no_one_opens_the_file_of_a_relative_recorded_in_their_own_file(client, world):
+    # given: the officer's own file names 东镇甲 as a relative
+    from cadres.people.models import Relative
+
+    officer, own = _officer_with_own_file(world)
+    Relative.objects.create(person=own, relation="兄", name="东镇甲", id_number=ID_NUMBER)
+    sign_in(client, officer)
+    # when
+    response = client.post(reverse("accounts:dossier_open", args=[world["person"].pk]),
+                           {"purpose": "日常管理", "detail": "核对信息"})
+    # then
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditAction.PERSON_VIEWED).exists()
+
+
+def test_no_one_opens_the_file_of_a_cadre_who_records_them_as_a_relative(client, world):
+    # given: 东镇甲's file names the officer as a relative
+    from cadres.people.models import Relative
+
+    officer, own = _officer_with_own_file(world)
+    Relative.objects.create(person=world["person"], relation="妹", name="本人",
+                            id_number=own.id_number)
+    sign_in(client, officer)
+    # when
+    response = client.get(reverse("accounts:dossier_open", args=[world["person"].pk]))
+    # then
+    assert response.status_code == 403
+
+
+def test_family_shows_on_the_card_only_after_a_registered_read(client, world):
+    # given
+    from cadres.people.models import Relative
+
+    Relative.objects.create(person=world["person"], relation="配偶", name="王芳",
+                            work_unit_and_post="某县第一中学教师")
+    officer = user_with_role("cadre_office", managed=[world["county"]])
+    sign_in(client, officer)
+    card = reverse("people:person_detail", args=[world["person"].pk])
+    # when
+    before = client.get(card).content.decode()
+    client.post(reverse("accounts:dossier_open", args=[world["person"].pk]),
+                {"purpose": "日常管理", "detail": "核对信息"})
+    after = client.get(card).content.decode()
+    # then
+    assert "王芳" not in before and "查阅完整档案（登记查阅用途）后显示" in before
+    assert "王芳" in after and "某县第一中学教师" in after
