@@ -27,6 +27,7 @@ from cadres.org.models import Assignment, Unit
 from cadres.people.models import Person
 from cadres.people.services import roster_import
 from cadres.people.spreadsheets import ROSTER_HEADERS, ROSTER_SHEET, UNIT_HEADERS, UNIT_SHEET
+from cadres.plans.demo import demo_targets_load
 
 DEFAULT_SEED = 2026
 AS_OF = dt.date(2026, 6, 30)
@@ -567,6 +568,7 @@ def demo_load(*, actor: Any, seed: int = DEFAULT_SEED) -> DemoReport:
         for post in person.history
     ]
     Assignment.objects.bulk_create(history, batch_size=2000)
+    demo_targets_load(actor=actor, county=Unit.objects.get(path=COUNTY))
     report = DemoReport(seed=seed, people=len(county.people), units=len(county.units),
                         history_assignments=len(history))
     record(

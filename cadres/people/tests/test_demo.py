@@ -120,6 +120,22 @@ class DemoLoadTests(TestCase):
             self.assertEqual(identity.birth_date.replace(day=1), birth)
             self.assertEqual(identity.sex, sex)
 
+    def test_it_loads_a_plan_whose_gaps_cover_the_county_and_every_town(self):
+        import datetime as dt
+
+        from cadres.plans.demo import DEMO_PLAN
+        from cadres.plans.models import PlanTarget
+        from cadres.plans.selectors import plan_gaps
+
+        admin = get_user_model().objects.get(username=ADMIN_USERNAME)
+        results = plan_gaps(actor=admin, as_of=dt.date(2026, 11, 26), plan_name=DEMO_PLAN)
+        self.assertEqual(PlanTarget.objects.filter(plan_name=DEMO_PLAN).count(), 10)
+        self.assertEqual(len(results), 10)
+        town_women = next(r for r in results if r.target.unit_type == "乡镇"
+                          and r.target.measure == PlanTarget.Measure.WOMEN)
+        self.assertEqual(len(town_women.groups), len(TOWNS))
+        self.assertEqual(AuditEvent.objects.filter(action=AuditAction.PLAN_TARGET_CREATED).count(), 10)
+
     def test_it_is_audited(self):
         self.assertEqual(AuditEvent.objects.filter(action=AuditAction.DEMO_LOADED).count(), 1)
         self.assertEqual(AuditEvent.objects.filter(action=AuditAction.ROSTER_IMPORTED).count(), 1)
