@@ -2,15 +2,13 @@
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cadres.people.services import roster_import
-from cadres.people.tests.factories import id_number, roster_row, roster_xlsx
+from cadres.people.tests.factories import TOWNSHIP_DIR, id_number, roster_row, roster_xlsx
 
-TOWNSHIP_DIR = Path("/work/shared/fixtures/township-2010")
 TOWNSHIP_AS_OF = dt.date(2010, 6, 30)
 TOWNSHIP_BANDS = "30,40,50"
 

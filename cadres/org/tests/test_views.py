@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -11,10 +10,11 @@ from cadres.org.models import Unit
 from cadres.org.selectors import unit_tree
 from cadres.people.models import Person
 from cadres.people.services import roster_import
+from cadres.people.tests.factories import TOWNSHIP_ROSTER
 
 pytestmark = pytest.mark.django_db
 
-FIXTURE = Path("/work/shared/fixtures/township-2010/roster.xlsx")
+FIXTURE = TOWNSHIP_ROSTER
 
 
 @pytest.fixture

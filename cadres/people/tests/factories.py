@@ -8,10 +8,15 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from cadres.core.idcard import check_digit
 from cadres.people.spreadsheets import ROSTER_HEADERS, ROSTER_SHEET, UNIT_HEADERS, UNIT_SHEET
+
+# The read-only inputs beside the repository (../shared), as CI lays them out.
+TOWNSHIP_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "township-2010"
+TOWNSHIP_ROSTER = TOWNSHIP_DIR / "roster.xlsx"
 
 DEFAULT_COUNTY = "平阳县"
 DEFAULT_UNIT = "平阳县/县卫生局"

@@ -2,12 +2,13 @@
 his card."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-FIXTURE = Path("/work/shared/fixtures/township-2010/roster.xlsx")
+from cadres.people.tests.factories import TOWNSHIP_ROSTER
+
+FIXTURE = TOWNSHIP_ROSTER
 
 
 @pytest.mark.browser

@@ -21,6 +21,7 @@ from cadres.people.services import RosterRejected, roster_export, roster_import
 from cadres.people.spreadsheets import ROSTER_SHEET, UNIT_SHEET
 from cadres.people.tests.factories import (
     DEFAULT_UNIT,
+    TOWNSHIP_ROSTER,
     id_number,
     roster_csv,
     roster_row,
@@ -28,7 +29,7 @@ from cadres.people.tests.factories import (
     roster_xlsx,
 )
 
-FIXTURE = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "township-2010" / "roster.xlsx"
+FIXTURE = TOWNSHIP_ROSTER
 
 
 def sheets_of(content: bytes) -> dict[str, list[list[object]]]:

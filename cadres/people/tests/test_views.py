@@ -4,7 +4,6 @@ import datetime as dt
 import os
 import re
 import time
-from pathlib import Path
 
 import pytest
 from django.template import Context, Template
@@ -19,11 +18,11 @@ from cadres.org.models import Assignment, Unit
 from cadres.people.models import Person
 from cadres.people.selectors import AGE_BANDS
 from cadres.people.services import roster_import
-from cadres.people.tests.factories import id_number, roster_row, roster_xlsx
+from cadres.people.tests.factories import TOWNSHIP_ROSTER, id_number, roster_row, roster_xlsx
 
 pytestmark = pytest.mark.django_db
 
-FIXTURE = Path("/work/shared/fixtures/township-2010/roster.xlsx")
+FIXTURE = TOWNSHIP_ROSTER
 
 
 # Fixtures ------------------------------------------------------------------------------------
