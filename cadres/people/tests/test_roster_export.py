@@ -47,3 +47,25 @@ def test_export_command_writes_the_template_with_every_person(tmp_path):
     ]
     event = AuditEvent.objects.filter(action=AuditAction.ROSTER_EXPORTED).get()
     assert event.changes == {"people": 2, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+
+
+@pytest.mark.django_db
+def test_export_command_as_a_user_writes_only_what_the_user_may_see(tmp_path):
+    # given: a clerk of the eastern town, and a cadre in each town
+    from cadres.accounts.testing import person_in, unit_tree, user_with_role
+
+    units = unit_tree()
+    person_in(units["east"], "东镇甲")
+    person_in(units["west"], "西镇乙")
+    user_with_role("unit_clerk", managed=[units["east"]], maintained=[units["east"]],
+                   username="east-clerk")
+    path = tmp_path / "out.xlsx"
+
+    # when
+    call_command("export_roster", str(path), user="east-clerk", stdout=io.StringIO())
+
+    # then
+    sheets = sheets_of(path.read_bytes())
+    assert [row[0] for row in sheets["干部名册"][1:]] == ["东镇甲"]
+    assert all(row[0].startswith("某县/东镇") for row in sheets["单位"][1:])
+    assert AuditEvent.objects.filter(action=AuditAction.ROSTER_EXPORTED).latest("id").actor_name == "east-clerk"

@@ -13,11 +13,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--user", help="记入审计的操作人用户名")
+        parser.add_argument("--user", help="以该用户的可见范围导出，并记入审计（默认：系统，全部）")
 
     def handle(self, *args, file: Path, user: str | None, **options):
-        content = roster_export(
-            actor=user_for_command(user), people=Person.objects.all(), units=Unit.objects.all()
-        )
+        actor = user_for_command(user)
+        people, units = Person.objects.all(), Unit.objects.all()
+        if actor is not None:
+            people, units = people.visible_to(actor), units.visible_to(actor)
+        content = roster_export(actor=actor, people=people, units=units)
         file.write_bytes(content)
-        self.stdout.write(f"已导出 {Person.objects.count()} 人到 {file}")
+        self.stdout.write(f"已导出 {people.count()} 人到 {file}")
