@@ -87,8 +87,9 @@ class Person(models.Model):
         ]
         # One index per dimension of the structure report, so each GROUP BY is an
         # index-only scan (measured in bench/structure.py: 0.6 s → 0.09 s at 100k on SQLite).
+        # No index on name: the roster's name search is a substring match, which no B-tree
+        # serves, and the import matches names within a unit (person_unit_rank_idx).
         indexes = [
-            models.Index(fields=["name"], name="person_name_idx"),
             models.Index(fields=["unit", "rank"], name="person_unit_rank_idx"),
             models.Index(fields=["birth_date", "sex"], name="person_birth_sex_idx"),
             models.Index(fields=["ethnicity"], name="person_ethnicity_idx"),
