@@ -1,7 +1,7 @@
 """The audit record's share of the roster-import benchmark (bench/import_roster.py).
 
-    .venv/bin/python -m cadres.audit.benchmark --rows 100000 --database-url sqlite
-    .venv/bin/python -m cadres.audit.benchmark --database-url postgres://postgres@127.0.0.1:5432/cadres_bench
+    .venv/bin/python bench/audit_cost.py --rows 100000 --database-url sqlite
+    .venv/bin/python bench/audit_cost.py --database-url postgres://postgres@127.0.0.1:5432/cadres_bench
 
 Runs the benchmark's `measure` twice per database, each in its own process: once as is, once
 with `audit.record` replaced by a no-op in the services the import calls. Prints both lines;
@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 AUDITED_MODULES = ("cadres.people.services", "cadres.org.services")
 
 
@@ -98,7 +98,7 @@ def main() -> int:
     for _ in range(args.repeat):
         for without in (False, True):
             print("without audit:" if without else "with audit:   ", end=" ", flush=True)
-            command = [sys.executable, "-m", "cadres.audit.benchmark", "--child",
+            command = [sys.executable, str(Path(__file__).resolve()), "--child",
                        "--rows", str(args.rows), "--database-url", args.database_url]
             if without:
                 command.append("--without-audit")
