@@ -1,4 +1,4 @@
-"""Benchmark of the structure report (结构分析) over generated people.
+"""Benchmark of the structure report (结构分析) and the age-limit forecast over generated people.
 
     .venv/bin/python bench/structure.py --people 100000
     .venv/bin/python bench/structure.py --people 1000000 --database-url postgres://postgres@127.0.0.1:5432
@@ -6,8 +6,12 @@
 It creates a fresh database (a temporary SQLite file, or a new PostgreSQL database on the
 given server), migrates it, generates units, people and posts with bulk_create, then times
 the full report over the whole scope, the whole scope's team members, and each team (the
-team members of one unit) for every team: median of 5 runs, plus the peak Python memory of
-one run (tracemalloc). The database is dropped at the end. One line of figures per case.
+team members of one unit) for every team; then the 10-year age-limit forecast (年龄到杠预测,
+the default local rule set, from AS_OF to 10 years later) over the whole scope, the whole
+scope's team members, each team (age_limit_forecast on one unit's team members) for every
+team, and team_forecast (every team in one call, as the forecast page shows them). Each case:
+median of 5 runs, plus the peak Python memory of one run (tracemalloc). The database is
+dropped at the end. One line of figures per case.
 
 --suggested-indexes adds SUGGESTED_INDEXES (below) before timing; --keep keeps the database
 and --existing URL times again on a kept one without generating (1M people take 12 minutes).
@@ -29,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 AS_OF = dt.date(2010, 6, 30)
+FORECAST_UNTIL = dt.date(2020, 6, 30)  # 10 years after AS_OF
 BATCH = 20_000
 RUNS = 5
 # Indexes that turn each GROUP BY of the report into an index-only scan (SQLite) and the team
@@ -246,10 +251,17 @@ def _time(function) -> tuple[float, float, float]:
     return statistics.median(times), statistics.median(cpu_times), peak / 1048576
 
 
+def _report(label: str, case: str, function) -> None:
+    median, cpu, peak = _time(function)
+    print(f"{label} {case}: median {median:.3f}s (cpu {cpu:.3f}s), peak {peak:.1f} MiB, "
+          f"load {os.getloadavg()[0]:.1f}", flush=True)
+
+
 def _run_cases(label: str, teams) -> None:
     import resource
 
     from cadres.analytics.selectors import structure_report
+    from cadres.plans.selectors import age_limit_forecast, rule_set_default, team_forecast
 
     reader = _system_reader()
 
@@ -268,16 +280,42 @@ def _run_cases(label: str, teams) -> None:
 
     total = whole()["total"]
     members = whole_teams()["total"]
-    median, cpu, peak = _time(whole)
-    print(f"{label} whole-scope total={total}: median {median:.3f}s (cpu {cpu:.3f}s), "
-          f"peak {peak:.1f} MiB, load {os.getloadavg()[0]:.1f}", flush=True)
-    median, cpu, peak = _time(whole_teams)
-    print(f"{label} whole-scope team members={members}: median {median:.3f}s (cpu {cpu:.3f}s), "
-          f"peak {peak:.1f} MiB, load {os.getloadavg()[0]:.1f}", flush=True)
+    _report(label, f"whole-scope total={total}", whole)
+    _report(label, f"whole-scope team members={members}", whole_teams)
     median, cpu, peak = _time(every_team)
     print(f"{label} per team, {len(teams)} teams: median {median:.3f}s for all "
           f"({median / len(teams) * 1000:.1f} ms a team, cpu {cpu:.3f}s), peak {peak:.1f} MiB, "
           f"load {os.getloadavg()[0]:.1f}", flush=True)
+
+    rule_set = rule_set_default()  # the local 到杠 ages, limits prefetched
+    span = f"{AS_OF:%Y-%m}..{FORECAST_UNTIL:%Y-%m}"
+
+    def forecast(unit=None, team_members_only=False) -> dict:
+        return age_limit_forecast(
+            actor=reader, as_of=AS_OF, until=FORECAST_UNTIL, limits=rule_set, unit=unit,
+            team_members_only=team_members_only, include_people=False,
+        )
+
+    def forecast_every_team() -> list[dict]:
+        # The generated teams are leaf units, so a unit's subtree is the unit itself.
+        return [forecast(team, True) for team in teams]
+
+    def forecast_teams() -> dict:
+        return team_forecast(actor=reader, as_of=AS_OF, until=FORECAST_UNTIL, limits=rule_set)
+
+    result = forecast()
+    _report(label, f"forecast {span} whole-scope reaching={result['reaching']} "
+            f"of {result['total']}", forecast)
+    result = forecast(None, True)
+    _report(label, f"forecast {span} whole-scope team members reaching={result['reaching']} "
+            f"of {result['total']}", lambda: forecast(None, True))
+    median, cpu, peak = _time(forecast_every_team)
+    print(f"{label} forecast {span} per team (age_limit_forecast), {len(teams)} teams: "
+          f"median {median:.3f}s for all ({median / len(teams) * 1000:.1f} ms a team, "
+          f"cpu {cpu:.3f}s), peak {peak:.1f} MiB, load {os.getloadavg()[0]:.1f}", flush=True)
+    result = forecast_teams()
+    _report(label, f"forecast {span} team_forecast, {len(result['teams'])} teams, "
+            f"losses={len(result['losses'])}", forecast_teams)
     print(f"{label} process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 

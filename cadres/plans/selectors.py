@@ -14,14 +14,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from cadres.core import codes
 from cadres.core.dates import add_months, age_on, format_month
 from cadres.org.models import Assignment, Unit
 from cadres.people.models import Person
 from cadres.plans.models import AgeLimitRuleSet, PlanTarget, PrincipalTitle
-from cadres.plans.rules import limit_for, limits_from_ages, reach_date, reaching_q
+from cadres.plans.rules import (
+    _first_birth_reaching_after as first_birth_reaching_after,
+    limit_for,
+    limits_from_ages,
+    reach_date,
+    reaching_q,
+)
 
 
 class _System:
@@ -146,23 +152,27 @@ def age_limit_forecast(
 
 def _forecast_counts(scope: QuerySet[Person], limits: list[Any], *, as_of: dt.date,
                      until: dt.date, group: str) -> dict[str, Any]:
-    """The forecast's counts from one GROUP BY over (rank, sex, birth date).
+    """The forecast's counts from one query that groups the scope by a small bucket number.
 
-    Births are few distinct values (months, mostly), so the reach date is worked out once per
-    group in Python instead of once per person in SQL.
+    The reach date rises with the birth month (rules.py), so for each limit the births that
+    reach it on or before as_of, in each calendar year of the period, and after until are
+    consecutive runs of birth months, bounded by `period_birth_bounds`. A CASE over rank, sex
+    and birth date gives each person his bucket: None (no limit applies), 0 (already
+    reached), i ≥ 1 (reaches it in the i-th part of the period, `edges[i]`'s year) or -1
+    (after until). The database then groups a few dozen (bucket, sex) rows, however many
+    people the scope holds, and the headcount comes from the same rows.
     """
-    applicable = {
-        (rank, sex): limit_for(limits, rank=rank, sex=sex, group=group)
-        for rank in codes.RANK for sex in codes.Sex.values
-    }
-    limited_ranks = sorted({rank for (rank, _), limit in applicable.items() if limit is not None})
-    counts: dict[str, Any] = {"total": scope.count(), "reaching": 0, "women": 0, "non_party": 0,
+    edges = period_edges(as_of, until)
+    bucket = _bucket_expression(limits, edges, group=group)
+    counts: dict[str, Any] = {"total": 0, "reaching": 0, "women": 0, "non_party": 0,
                               "minority": 0, "already_reached": 0, "by_year": defaultdict(int)}
-    if not limited_ranks:
+    if bucket is None:
+        counts["total"] = scope.count()
         return counts
     groups = (
-        scope.filter(rank__in=limited_ranks)
-        .values("rank", "sex", "birth_date")
+        scope.order_by()
+        .annotate(forecast_bucket=bucket)
+        .values_list("forecast_bucket", "sex")
         .annotate(
             people=Count("pk"),
             non_party=Count("pk", filter=~Q(political_status__in=codes.CPC_MEMBER_CODES)),
@@ -170,26 +180,74 @@ def _forecast_counts(scope: QuerySet[Person], limits: list[Any], *, as_of: dt.da
         )
         .order_by()
     )
-    reached_cache: dict[tuple[int, int, int], dt.date] = {}
-    for row in groups:
-        limit = applicable.get((row["rank"], row["sex"]))
-        if limit is None:
+    for number, sex, people, non_party, minority in groups:
+        counts["total"] += people
+        if number is None or number < 0:
             continue
-        birth = row["birth_date"]
-        key = (id(limit), birth.year, birth.month)
-        reached = reached_cache.get(key)
-        if reached is None:
-            reached = reached_cache[key] = reach_date(limit, birth)
-        if reached <= as_of:
-            counts["already_reached"] += row["people"]
-        elif reached <= until:
-            counts["reaching"] += row["people"]
-            counts["by_year"][reached.year] += row["people"]
-            counts["non_party"] += row["non_party"]
-            counts["minority"] += row["minority"]
-            if row["sex"] == codes.Sex.FEMALE:
-                counts["women"] += row["people"]
+        if number == 0:
+            counts["already_reached"] += people
+            continue
+        counts["reaching"] += people
+        counts["by_year"][edges[number].year] += people
+        counts["non_party"] += non_party
+        counts["minority"] += minority
+        if sex == codes.Sex.FEMALE:
+            counts["women"] += people
     return counts
+
+
+def period_edges(as_of: dt.date, until: dt.date) -> list[dt.date]:
+    """as_of, then each year end strictly between as_of and until, then until (when later):
+    the period (as_of, until] split at the year ends, part i being (edges[i-1], edges[i]]."""
+    if until <= as_of:
+        return [as_of]
+    ends = [_year_end(year) for year in range(as_of.year, until.year)]
+    return [as_of, *(end for end in ends if as_of < end < until), until]
+
+
+def _bucket_expression(limits: list[Any], edges: list[dt.date], *, group: str) -> Case | None:
+    """The CASE giving each person his forecast bucket (see _forecast_counts), or None when no
+    limit applies to any rank. Ranks and sexes whose limits give the same birth bounds share
+    one WHEN."""
+    bounds_by_limit: dict[int, tuple[dt.date, ...]] = {}
+    pairs_by_bounds: dict[tuple[dt.date, ...], dict[str, list[str]]] = {}
+    for rank in codes.RANK:
+        for sex in codes.Sex.values:
+            limit = limit_for(limits, rank=rank, sex=sex, group=group)
+            if limit is None:
+                continue
+            bounds = bounds_by_limit.get(id(limit))
+            if bounds is None:
+                bounds = bounds_by_limit[id(limit)] = period_birth_bounds(limit, edges)
+            pairs_by_bounds.setdefault(bounds, {}).setdefault(sex, []).append(rank)
+    if not pairs_by_bounds:
+        return None
+    whens = []
+    for bounds, ranks_by_sex in pairs_by_bounds.items():
+        rank_lists = list(ranks_by_sex.values())
+        if len(ranks_by_sex) == len(codes.Sex.values) and all(
+            ranks == rank_lists[0] for ranks in rank_lists
+        ):
+            who = Q(rank__in=rank_lists[0])
+        else:
+            who = Q()
+            for sex, ranks in ranks_by_sex.items():
+                who |= Q(sex=sex, rank__in=ranks)
+        # Most people are born after the last bound (young) or before the first (past it):
+        # test those first.
+        parts = [When(birth_date__gte=bounds[-1], then=Value(-1))]
+        parts += [When(birth_date__lt=bound, then=Value(number))
+                  for number, bound in enumerate(bounds[:-1])]
+        whens.append(When(who, then=Case(*parts, default=Value(len(bounds) - 1),
+                                         output_field=IntegerField())))
+    return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
+def period_birth_bounds(limit: Any, edges: list[dt.date]) -> tuple[dt.date, ...]:
+    """For each edge, the first birth month reaching the limit after it: a person born before
+    bounds[0] has reached it on as_of, one born in [bounds[i-1], bounds[i]) reaches it in
+    (edges[i-1], edges[i]], one born on or after bounds[-1] reaches it after until."""
+    return tuple(first_birth_reaching_after(limit, edge) for edge in edges)
 
 
 def _limit_row(limit: Any) -> dict[str, Any]:
