@@ -113,7 +113,7 @@ def limit_month(person: object, rule_set: object, *, group: str = "") -> dt.date
     return reach_date(limit, person.birth_date)
 
 
-def _first_birth_reaching_after(limit: LimitLike, after: dt.date) -> dt.date:
+def first_birth_reaching_after(limit: LimitLike, after: dt.date) -> dt.date:
     """The earliest birth month whose reach date is later than `after`.
 
     The reach date rises strictly with the birth month (the reform adds at most one month per
@@ -132,9 +132,9 @@ def birth_q(limit: LimitLike, *, after: dt.date | None, until: dt.date | None,
     """A filter on birth dates for people who reach the limit in (after, until]."""
     condition = Q()
     if after is not None:
-        condition &= Q(**{f"{field}__gte": _first_birth_reaching_after(limit, after)})
+        condition &= Q(**{f"{field}__gte": first_birth_reaching_after(limit, after)})
     if until is not None:
-        condition &= Q(**{f"{field}__lt": _first_birth_reaching_after(limit, until)})
+        condition &= Q(**{f"{field}__lt": first_birth_reaching_after(limit, until)})
     return condition
 
 

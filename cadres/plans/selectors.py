@@ -24,7 +24,7 @@ from cadres.people.models import Person
 from cadres.plans.models import AgeLimitRuleSet, PlanTarget, PrincipalTitle
 from cadres.plans.rules import (
     SimpleLimit,
-    _first_birth_reaching_after as first_birth_reaching_after,
+    first_birth_reaching_after,
     limit_for,
     limits_from_ages,
     reach_date,

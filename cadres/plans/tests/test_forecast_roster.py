@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from cadres.people.models import Person
 from cadres.people.services import roster_import
-from cadres.people.tests.factories import id_number, roster_row, roster_xlsx
+from cadres.people.tests.factories import TOWNSHIP_ROSTER, id_number, roster_row, roster_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +41,7 @@ def test_birth_months_written_every_way_reach_the_limit_in_the_same_month():
 
 def test_township_fixture_forecast_covers_all_381_cadres():
     # given
-    with open("/work/shared/fixtures/township-2010/roster.xlsx", "rb") as roster:
-        roster_import(actor=None, content=roster.read(), file_name="roster.xlsx")
+    roster_import(actor=None, content=TOWNSHIP_ROSTER.read_bytes(), file_name="roster.xlsx")
     out = io.StringIO()
 
     # when
