@@ -87,15 +87,6 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def roster_read(*, content: bytes, seconds: dict[str, float] | None = None) -> tuple[str, ParsedRoster]:
-    """Read and check a roster file without writing; raises RosterRejected on any error.
-
-    `seconds`, when given, receives the time spent parsing and validating.
-    """
-    with _cyclic_gc_paused():
-        return _read(content, seconds)
-
-
 def _read(content: bytes, seconds: dict[str, float] | None) -> tuple[str, ParsedRoster]:
     started = time.perf_counter()
     try:

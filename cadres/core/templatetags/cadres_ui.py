@@ -80,11 +80,3 @@ def code_name(value: str, table: str) -> str:
 @register.filter
 def yes_no(value: bool) -> str:
     return "是" if value else "否"
-
-
-@register.filter
-def masked_id_number(value: str) -> str:
-    """身份证号 with the birth date and sequence hidden: 330381********8810."""
-    if not value:
-        return ""
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
