@@ -1,5 +1,14 @@
+from types import SimpleNamespace
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+
+
+# A command run without --user reads as the local operator: everyone on record (it passes
+# visible_to as a superuser does). Writes without --user pass actor=None (audited as 系统).
+SYSTEM_READER = SimpleNamespace(
+    pk=None, is_authenticated=True, is_active=True, is_superuser=True, username="system"
+)
 
 
 def user_for_command(username: str | None):

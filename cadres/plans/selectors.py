@@ -32,17 +32,6 @@ from cadres.plans.rules import (
 )
 
 
-class _System:
-    """The command line's actor: the local operator reads every record."""
-
-    is_authenticated = True
-
-    def __repr__(self) -> str:
-        return "SYSTEM"
-
-
-SYSTEM = _System()
-
 LimitsArgument = Mapping[str, int] | AgeLimitRuleSet | Iterable[Any]
 
 
@@ -54,8 +43,6 @@ def held_on_q(as_of: dt.date, prefix: str = "") -> Q:
 
 
 def people_visible(*, actor: Any) -> QuerySet[Person]:
-    if actor is SYSTEM:
-        return Person.objects.all()
     return Person.objects.visible_to(actor)
 
 

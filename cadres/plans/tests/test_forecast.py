@@ -5,8 +5,9 @@ import json
 import pytest
 from django.core.management import call_command
 
+from cadres.accounts.selectors import SYSTEM_READER
 from cadres.core import codes
-from cadres.plans.selectors import SYSTEM, age_limit_forecast
+from cadres.plans.selectors import age_limit_forecast
 from cadres.plans.tests.factories import LOCAL_RULE_SET, make_person, make_unit, rule_set
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +178,7 @@ def test_statutory_retirement_forecast_uses_the_month_by_month_raise():
 
     # when
     result = age_limit_forecast(
-        actor=SYSTEM, as_of=dt.date(2024, 12, 31), until=dt.date(2025, 6, 30),
+        actor=SYSTEM_READER, as_of=dt.date(2024, 12, 31), until=dt.date(2025, 6, 30),
         limits=rule_set("法定退休年龄（2025年起）"),
     )
 

@@ -7,11 +7,12 @@ from collections import Counter
 
 import pytest
 
+from cadres.accounts.selectors import SYSTEM_READER
 from cadres.core import codes
 from cadres.core.dates import add_months
 from cadres.people.models import Person
 from cadres.plans.rules import SimpleLimit, limit_for, reach_date
-from cadres.plans.selectors import SYSTEM, age_limit_forecast, period_edges
+from cadres.plans.selectors import age_limit_forecast, period_edges
 from cadres.plans.tests.factories import (
     LOCAL_RULE_SET,
     NATIONAL_RULE_SET,
@@ -98,7 +99,7 @@ def test_counts_match_the_per_person_arithmetic(crowded_roster, as_of, until, li
         "ages": lambda: [SimpleLimit(rank="0131", age_years=57), SimpleLimit(rank="0150", age_years=58)],
     }[limits]()
 
-    result = age_limit_forecast(actor=SYSTEM, as_of=as_of, until=until, limits=limit_list)
+    result = age_limit_forecast(actor=SYSTEM_READER, as_of=as_of, until=until, limits=limit_list)
 
     counts, by_year = _expected(limit_list, as_of=as_of, until=until)
     figures = ("total", "reaching", "already_reached", "women", "non_party", "minority")
@@ -111,7 +112,7 @@ def test_counts_of_a_group_use_that_groups_limits(crowded_roster):
     limits = list(rule_set(NATIONAL_RULE_SET).limits.all())
     as_of, until = dt.date(2010, 6, 30), dt.date(2016, 6, 30)
 
-    result = age_limit_forecast(actor=SYSTEM, as_of=as_of, until=until, limits=limits,
+    result = age_limit_forecast(actor=SYSTEM_READER, as_of=as_of, until=until, limits=limits,
                                 group=WOMEN_50)
 
     counts, by_year = _expected(limits, as_of=as_of, until=until, group=WOMEN_50)

@@ -2,11 +2,10 @@
 
 import datetime as dt
 import json
-from types import SimpleNamespace
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cadres.accounts.selectors import user_for_command
+from cadres.accounts.selectors import SYSTEM_READER, user_for_command
 from cadres.analytics.selectors import (
     DIMENSIONS,
     TOTALS,
@@ -15,10 +14,6 @@ from cadres.analytics.selectors import (
     unit_for_reference,
 )
 
-# Without --user the command reads as the system: everyone on record.
-SYSTEM_READER = SimpleNamespace(
-    pk=None, is_authenticated=True, is_active=True, is_superuser=True, username="system"
-)
 
 
 def parse_bands(text: str) -> list[tuple[int | None, int | None]]:

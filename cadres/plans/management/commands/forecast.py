@@ -3,11 +3,11 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cadres.accounts.selectors import user_for_command
+from cadres.accounts.selectors import SYSTEM_READER, user_for_command
 from cadres.core import codes
 from cadres.org.models import Unit
 from cadres.plans.models import AgeLimitRuleSet
-from cadres.plans.selectors import SYSTEM, age_limit_forecast, rule_set_default
+from cadres.plans.selectors import age_limit_forecast, rule_set_default
 
 
 def _date(text: str) -> dt.date:
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             unit = Unit.objects.filter(path=options["unit"]).first()
             if unit is None:
                 raise CommandError(f"没有该单位：{options['unit']}")
-        actor = user_for_command(options["user"]) if options["user"] else SYSTEM
+        actor = user_for_command(options["user"]) if options["user"] else SYSTEM_READER
         result = age_limit_forecast(
             actor=actor, as_of=as_of, until=until, limits=limits, unit=unit,
             team_members_only=options["team_members_only"], group=options["group"],
