@@ -7,10 +7,19 @@ Windows Excel writes for "CSV") to be read as CSV.
 
 import csv
 import io
+import posixpath
+import queue
 import re
+import threading
+import time
 import zipfile
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
+from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -24,18 +33,52 @@ class UnreadableFile(ValueError):
     """The file is empty, too large, or not a spreadsheet; the message says which, in Chinese."""
 
 
+Rows = list[list[object]]
+
+
 @dataclass
 class Workbook:
     """Sheets by name, each a list of rows; `format` is xlsx, xls or csv. `sheet_names` are
-    all the file's sheets, `sheets` those read (all, or the ones asked for)."""
+    all the file's sheets, `sheets` those read (all, or the ones asked for).
+
+    A large .xlsx sheet may instead be in `parted`, read in parts on other threads: take its
+    rows with `sheet_parts`, which works for every sheet read.
+    """
 
     format: str
-    sheets: dict[str, list[list[object]]]
+    sheets: dict[str, Rows]
     sheet_names: list[str] = field(default_factory=list)
+    parted: dict[str, "SheetParts"] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.sheet_names:
-            self.sheet_names = list(self.sheets)
+            self.sheet_names = list(self.sheets) + list(self.parted)
+
+    def has_sheet(self, name: str) -> bool:
+        return name in self.sheets or name in self.parted
+
+    def sheet_parts(self, name: str) -> Generator[tuple[int, Rows], None, None]:
+        """The sheet's rows in parts, each with the 0-based sheet row of its first row; the
+        rows in a part are consecutive sheet rows, and the parts come in order."""
+        if name in self.parted:
+            yield from self.parted[name].parts()
+        else:
+            yield 0, self.sheets[name]
+
+    def rows(self, name: str) -> Rows:
+        """The sheet's rows in one list, the first sheet row first."""
+        if name not in self.parted:
+            return self.sheets[name]
+        rows: Rows = []
+        for first_row, part in self.sheet_parts(name):
+            rows += [[] for _ in range(first_row - len(rows))]
+            rows += part
+        return rows
+
+    @property
+    def seconds_waited(self) -> float:
+        """How long the reader of parted sheets waited for parts still being parsed."""
+        return sum(sheet.waited for sheet in self.parted.values())
 
 
 # Formats people upload by mistake, recognised so the message can name them.
@@ -84,21 +127,210 @@ def parse_workbook(content: bytes, *, sheets: Iterable[str] | None = None) -> Wo
             raise UnreadableFile(f"文件不是电子表格，而是 {kind}（应为 .xlsx、.xls 或 .csv）")
     if content.startswith(XLSX_MAGIC) or content.startswith(XLS_MAGIC):
         kind = "xlsx" if content.startswith(XLSX_MAGIC) else "xls"
-        try:
+        with _calamine_errors(kind, content):
             book = CalamineWorkbook.from_filelike(io.BytesIO(content))
             wanted_names = None if sheets is None else set(sheets)
             wanted = [name for name in book.sheet_names if wanted_names is None or name in wanted_names]
+            parted = _large_sheets(content, wanted) if kind == "xlsx" else {}
             read = {
                 name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                for name in wanted
+                for name in wanted if name not in parted
             }
-        except (CalamineError, ValueError, OSError) as error:
-            if kind == "xlsx" and not _zip_has_workbook(content):
-                # A whole zip without a workbook part: .docx, .zip and the like.
-                raise UnreadableFile(NOT_A_SPREADSHEET) from error
-            raise UnreadableFile(f"无法读取该 {kind} 文件，文件可能已损坏（{error}）") from error
-        return Workbook(format=kind, sheets=read, sheet_names=list(book.sheet_names))
+        return Workbook(format=kind, sheets=read, sheet_names=list(book.sheet_names), parted=parted)
     return Workbook(format="csv", sheets={"": _read_csv(content)})
+
+
+@contextmanager
+def _calamine_errors(kind: str, content: bytes) -> Iterator[None]:
+    """Calamine's (and zipfile's) errors as UnreadableFile, which says what is wrong in Chinese."""
+    try:
+        yield
+    except UnreadableFile:
+        raise
+    except (CalamineError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as error:
+        if kind == "xlsx" and not _zip_has_workbook(content):
+            # A whole zip without a workbook part: .docx, .zip and the like.
+            raise UnreadableFile(NOT_A_SPREADSHEET) from error
+        raise UnreadableFile(f"无法读取该 {kind} 文件，文件可能已损坏（{error}）") from error
+
+
+# A sheet whose XML is larger than PART_BYTES is read in parts of about that size, two at a time
+# on other threads: calamine parses without holding the GIL, so the caller checks the rows of
+# one part while the next ones are parsed (a 100,000-row roster is about 60 MB of XML). The
+# first part is small, so that checking starts at once.
+PART_BYTES = 16 * 1024 * 1024
+FIRST_PART_BYTES = 1024 * 1024
+PART_THREADS = 2
+
+
+def _large_sheets(content: bytes, names: list[str]) -> dict[str, "SheetParts"]:
+    """The sheets among `names` large enough to read in parts, where the file allows it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        entries = _xlsx_sheet_entries(archive)
+        sizes = {info.filename: info.file_size for info in archive.infolist()}
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        return {}
+    return {
+        name: SheetParts(content, name, entries[name])
+        for name in names
+        if sizes.get(entries.get(name, ""), 0) > PART_BYTES
+    }
+
+
+def _xlsx_sheet_entries(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the zip entry of its XML, from xl/workbook.xml and its relationships."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {
+        item.get("Id"): item.get("Target", "") for item in relationships.iterfind("{*}Relationship")
+    }
+    entries = {}
+    for sheet in workbook.iterfind(".//{*}sheet"):
+        relation = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), None)
+        target = targets.get(relation, "")
+        if target:
+            entries[sheet.get("name", "")] = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            )
+    return entries
+
+
+class SheetParts:
+    """A large .xlsx sheet, read in parts of consecutive rows.
+
+    One thread inflates the sheet's XML and cuts it between rows; each part, with the
+    workbook's other entries (shared strings, styles), makes a small workbook of its own,
+    which calamine reads on a worker thread. The rows say their numbers, so a part reads
+    exactly as those rows of the whole sheet; the sheet is cut only before a numbered row.
+    """
+
+    def __init__(self, content: bytes, name: str, entry: str):
+        self.content, self.name, self.entry = content, name, entry
+        self.waited = 0.0  # seconds the reader of the parts spent waiting for them
+
+    def parts(self) -> Iterator[tuple[int, Rows]]:
+        ready: queue.SimpleQueue[Future[tuple[int, Rows]] | BaseException | None] = queue.SimpleQueue()
+        executor = ThreadPoolExecutor(max_workers=PART_THREADS, thread_name_prefix="sheet-part")
+        stopped = threading.Event()
+        threading.Thread(
+            target=self._cut, args=(executor, ready, stopped), name="sheet-cut", daemon=True
+        ).start()
+        try:
+            while True:
+                waiting_since = time.perf_counter()
+                with _calamine_errors("xlsx", self.content):
+                    item = ready.get()
+                    if item is None:
+                        return
+                    if isinstance(item, BaseException):
+                        raise item
+                    part = item.result()
+                self.waited += time.perf_counter() - waiting_since
+                yield part
+        finally:
+            stopped.set()
+            executor.shutdown(wait=False, cancel_futures=True)
+
+    def _cut(self, executor: ThreadPoolExecutor, ready: "queue.SimpleQueue[Any]", stopped: threading.Event) -> None:
+        """Hand each part to the workers as soon as it is inflated, in order (on its own thread)."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.content)) as archive:
+                # Every entry a part needs: all but the sheets (shared strings, styles…).
+                others = {
+                    info.filename: archive.read(info)
+                    for info in archive.infolist()
+                    if info.filename != self.entry and not info.filename.startswith("xl/worksheets/")
+                }
+                with archive.open(self.entry) as stream:
+                    chunks = iter(lambda: stream.read(1024 * 1024), b"")
+                    for xml in sheet_xml_parts(chunks, first_size=FIRST_PART_BYTES, size=PART_BYTES):
+                        if stopped.is_set():
+                            return
+                        ready.put(executor.submit(self._read_part, others, xml))
+        except BaseException as error:  # handed to the reader, which raises it
+            ready.put(error)
+        finally:
+            ready.put(None)
+
+    def _read_part(self, others: dict[str, bytes], xml: bytes) -> tuple[int, Rows]:
+        output = io.BytesIO()
+        with zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) as part:
+            for name, data in others.items():
+                part.writestr(name, data)
+            part.writestr(self.entry, xml)
+        del xml
+        output.seek(0)
+        sheet = CalamineWorkbook.from_filelike(output).get_sheet_by_name(self.name)
+        if sheet.start is None:
+            return 0, []
+        first_row, first_column = sheet.start
+        rows = sheet.to_python(skip_empty_area=True)
+        if first_column:
+            padding = [""] * first_column
+            rows = [padding + row for row in rows]
+        return first_row, rows
+
+
+_SHEET_DATA, _SHEET_END = b"<sheetData>", b"</sheetData></worksheet>"
+# Where no <sheetData> appears within this many bytes, the sheet is not cut.
+_HEAD_LIMIT = 1024 * 1024
+
+
+def sheet_xml_parts(chunks: Iterable[bytes], *, first_size: int, size: int) -> Iterator[bytes]:
+    """A worksheet's XML, arriving in chunks, as the XML of sheets each holding a run of its
+    rows: the first of about `first_size` bytes, the others of about `size`. Each part has the
+    sheet's head (everything before the rows) and is closed as a sheet is.
+
+    The XML is cut only before a row that gives its number (r="…"); where the rows do not,
+    or the layout is not the plain one (a namespace prefix), the one part is the whole sheet.
+    """
+    chunks = iter(chunks)
+    pending = bytearray()
+    head: bytes | None = None
+    target: float = first_size
+    for chunk in chunks:
+        pending += chunk
+        if head is None:
+            opening = pending.find(_SHEET_DATA)
+            if opening < 0:
+                if len(pending) > _HEAD_LIMIT:
+                    break
+                continue
+            head = bytes(pending[:opening + len(_SHEET_DATA)])
+            if b"<worksheet" not in head:
+                break
+            del pending[:len(head)]
+        while len(pending) > target:
+            cut = _numbered_row_at(pending, int(target))
+            if cut is None:
+                break
+            if cut < 0:
+                target = float("inf")
+                break
+            yield head + bytes(pending[:cut]) + _SHEET_END
+            del pending[:cut]
+            target = size
+    else:
+        yield (head or b"") + bytes(pending)
+        return
+    # Not to be cut: the whole sheet, as it is.
+    for chunk in chunks:
+        pending += chunk
+    yield bytes(pending)
+
+
+def _numbered_row_at(xml: bytearray, offset: int) -> int | None:
+    """Where the first row tag from `offset` on starts; -1 if it does not give its number;
+    None if no whole row tag is there yet."""
+    start = xml.find(b"<row ", offset)
+    if start < 0:
+        return None
+    end = xml.find(b">", start)
+    if end < 0:
+        return None
+    tag = xml[start:end]
+    return start if b' r="' in tag or b" r='" in tag else -1
 
 
 def _zip_has_workbook(content: bytes) -> bool:

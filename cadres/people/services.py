@@ -5,7 +5,7 @@ import gc
 import hashlib
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,16 +93,19 @@ def _read(content: bytes, seconds: dict[str, float] | None) -> tuple[str, Parsed
         workbook = read_workbook(
             content, max_bytes=settings.ROSTER_MAX_BYTES, sheets=(ROSTER_SHEET, UNIT_SHEET)
         )
+        parsed_at = time.perf_counter()
+        parsed = roster_parse(workbook, today=timezone.localdate())
     except UnreadableFile as error:
         raise RosterRejected([str(error)]) from error
-    parsed_at = time.perf_counter()
-    parsed = roster_parse(workbook, today=timezone.localdate())
     file_format = workbook.format
+    # A large sheet is parsed while its first parts are checked: the time spent waiting for
+    # parts counts as parsing, the rest as checking.
+    waited = workbook.seconds_waited
     del workbook
     errors: list[RowError | str] = [*parsed.errors, *_unit_parent_errors(parsed)]
     if seconds is not None:
-        seconds["parse"] = parsed_at - started
-        seconds["validate"] = time.perf_counter() - parsed_at
+        seconds["parse"] = parsed_at - started + waited
+        seconds["validate"] = time.perf_counter() - parsed_at - waited
     if errors:
         raise RosterRejected(errors)
     return file_format, parsed
@@ -328,12 +331,12 @@ def _write(
 
 def _insert_new_people(parsed: ParsedRoster, positions: range | list[int], units: dict[str, Unit]) -> None:
     """Insert new people with their open assignments, in bulk and without a model instance
-    per row: the same rows Person(**_person_values(...)) and _open_assignment() would make,
-    assembled column by column.
+    per row: the same rows Person(**_person_values(...)) and _open_assignment() would make.
 
-    PostgreSQL takes them by COPY, SQLite by executemany; the ids are drawn first, so the
-    assignments can name their people. Fields the roster does not set get their model
-    default, so fields added to the models later still work.
+    The people go in column by column (PostgreSQL by COPY, SQLite by executemany) under ids
+    drawn first as one block; their open assignments are then made by the database itself
+    from those rows (INSERT … SELECT), since each copies the person's post. Fields the roster
+    does not set get their model default, so fields added to the models later still work.
     """
     if not positions:
         return
@@ -365,16 +368,23 @@ def _insert_new_people(parsed: ParsedRoster, positions: range | list[int], units
         if field.primary_key or field.attname in columns:
             continue
         is_automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        default = field.get_db_prep_save(now if is_automatic else field.get_default(), connection)
-        columns[field.attname] = itertools.repeat(default, count)
+        columns[field.attname] = itertools.repeat(_db_default(field, now if is_automatic else None), count)
     if connection.vendor == "sqlite":
         for name, values in columns.items():
             if isinstance(values, list) and values and _is_date_field(Person, name):
                 columns[name] = _dates_as_text(values)
-    ids = _draw_person_ids(count)
-    assignment_columns = {"person_id": ids, **_open_assignment_columns(columns, count)}
-    _bulk_insert(Person, count, {Person._meta.pk.attname: ids, **columns})
-    _bulk_insert(Assignment, count, assignment_columns)
+    with _bulk_cursor() as cursor:
+        first_id = _reserve_person_ids(cursor, count)
+        ids = range(first_id, first_id + count)
+        with _indexes_rebuilt_after(cursor, Person, rebuild=count >= REBUILD_INDEXES_FROM_ROWS):
+            _insert_columns(cursor, Person, {Person._meta.pk.attname: ids, **columns})
+        with _indexes_rebuilt_after(cursor, Assignment, rebuild=count >= REBUILD_INDEXES_FROM_ROWS):
+            _insert_open_assignments(cursor, ids)
+
+
+def _db_default(field: models.Field, value: Any = None) -> Any:
+    """The field's model default (or `value`) as the database stores it."""
+    return field.get_db_prep_save(field.get_default() if value is None else value, connection)
 
 
 def _is_date_field(model: type[models.Model], attname: str) -> bool:
@@ -389,57 +399,68 @@ def _dates_as_text(values: list[Any]) -> list[Any]:
     return list(map(text.__getitem__, values))
 
 
-def _open_assignment_columns(person_columns: dict[str, Any], count: int) -> dict[str, Any]:
-    """The open assignments' columns (but person_id) from the new people's, as
-    _open_assignment() makes them; any other field gets its model default."""
-    from_person = {
-        "unit_id": "unit_id", "title": "post_title", "rank": "rank",
-        "is_team_member": "is_team_member", "started_on": "post_started_on",
-    }
-    columns: dict[str, Any] = {}
-    for field in Assignment._meta.concrete_fields:
-        if field.primary_key or field.attname == "person_id":
-            continue
-        if field.attname in from_person:
-            values = person_columns[from_person[field.attname]]
-            # A column the roster left out is a repeat() of its default: make a fresh one.
-            columns[field.attname] = values if isinstance(values, list) else itertools.repeat(
-                Person._meta.get_field(from_person[field.attname]).get_db_prep_save(
-                    Person._meta.get_field(from_person[field.attname]).get_default(), connection
-                ),
-                count,
-            )
-        else:
-            default = field.get_db_prep_save(field.get_default(), connection)
-            columns[field.attname] = itertools.repeat(default, count)
-    return columns
+@contextmanager
+def _bulk_cursor() -> Iterator[Any]:
+    """A cursor for the bulk statements below, which write SQL with %s placeholders.
+
+    On SQLite it is the sqlite3 connection's own cursor (its ? placeholders swapped in once per
+    statement): Django's cursor rewrites each %s with a regex and adapts every value in Python.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    try:
+        yield _QmarkCursor(cursor)
+    finally:
+        cursor.close()
 
 
-def _draw_person_ids(count: int) -> list[int]:
-    """Ids for `count` new people, drawn before they are inserted."""
+class _QmarkCursor:
+    """sqlite3's cursor taking %s placeholders."""
+
+    def __init__(self, cursor: Any):
+        self.cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.cursor.execute(sql.replace("%s", "?"), params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+        return self.cursor.executemany(sql.replace("%s", "?"), rows)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.cursor, name)
+
+
+def _reserve_person_ids(cursor: Any, count: int) -> int:
+    """The first of `count` consecutive ids kept for new people, whom the import inserts with
+    them; nobody else can take them before the import commits."""
     table, pk = Person._meta.db_table, Person._meta.pk.column
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, pk, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        # SQLite: the import has written units already, so this transaction holds the single
-        # write lock and the ids after the highest ever used are free (AUTOINCREMENT's
-        # counter follows the explicit ids).
+    if connection.vendor == "postgresql":
+        # Other writers of the table wait for the import (readers do not), so no insert can
+        # draw from the sequence between its nextval and its setval: the block is ours.
+        cursor.execute(f"LOCK TABLE {quote(table)} IN EXCLUSIVE MODE")
         cursor.execute(
-            f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-            f"coalesce((SELECT max({quote(pk)}) FROM {quote(table)}), 0))",
-            [table],
+            "SELECT setval(pg_get_serial_sequence(%s, %s), nextval(pg_get_serial_sequence(%s, %s)) + %s - 1)",
+            [table, pk, table, pk, count],
         )
-        first = cursor.fetchone()[0] + 1
-        return list(range(first, first + count))
+        return cursor.fetchone()[0] - count + 1
+    # SQLite: the import has written units already, so this transaction holds the single write
+    # lock, and the ids after the highest ever used are free (AUTOINCREMENT's counter follows
+    # the explicit ids).
+    cursor.execute(
+        f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+        f"coalesce((SELECT max({quote(pk)}) FROM {quote(table)}), 0))",
+        [table],
+    )
+    return cursor.fetchone()[0] + 1
 
 
-def _bulk_insert(model: type[models.Model], count: int, columns: dict[str, Any]) -> None:
-    """Insert `count` rows given column by column: lists, or repeat()s for a value all share."""
+def _insert_columns(cursor: Any, model: type[models.Model], columns: dict[str, Any]) -> None:
+    """Insert rows given column by column: sequences, or repeat()s for a value all share."""
     quote = connection.ops.quote_name
     meta = model._meta
     table = quote(meta.db_table)
@@ -448,51 +469,74 @@ def _bulk_insert(model: type[models.Model], count: int, columns: dict[str, Any])
     if connection.vendor == "postgresql":
         # Binary COPY: neither side spells dates and numbers out as text and parses them back.
         types = [meta.get_field(attname).db_type(connection).split("(")[0] for attname in columns]
-        copy_sql = f"COPY {table} ({column_list}) FROM STDIN (FORMAT BINARY)"
-        with connection.cursor() as cursor:
-            rebuild = _postgres_detach(cursor, meta.db_table) if count >= REBUILD_INDEXES_FROM_ROWS else []
-            with cursor.copy(copy_sql) as copy:
-                copy.set_types(types)
-                for row in rows:
-                    copy.write_row(row)
-            for statement in rebuild:
-                cursor.execute(statement)
+        with cursor.copy(f"COPY {table} ({column_list}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
         return
-    connection.ensure_connection()
-    # A cursor of the sqlite3 connection itself, with the driver's ? placeholders: Django's
-    # cursor rewrites each %s with a regex and adapts every value in Python.
-    cursor = connection.connection.cursor()
-    try:
-        indexes: list[tuple[str, str]] = []
-        if count >= REBUILD_INDEXES_FROM_ROWS:
-            # SQLite's default page cache (2 MB) is far smaller than these indexes; and
-            # building an index from sorted keys is several times faster than inserting
-            # 100,000 random keys (names, 身份证号) one by one, so the table's indexes are
-            # dropped and made again. Both happen inside the import's transaction: on any
-            # error the rollback brings the indexes back with everything else.
-            cursor.execute("PRAGMA cache_size = -262144")
-            indexes = cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ?",
-                [meta.db_table],
-            ).fetchall()
-            for name, _ in indexes:
-                cursor.execute(f"DROP INDEX {quote(name)}")
-        marks = ", ".join(["?"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({marks})", rows)
-        for _, sql in indexes:
-            cursor.execute(sql)
-    finally:
-        cursor.close()
+    marks = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({marks})", rows)
+
+
+def _insert_open_assignments(cursor: Any, person_ids: range) -> None:
+    """Each new person's open assignment, as _open_assignment() makes it, copied by the
+    database from the person rows; any other field gets its model default."""
+    from_person = {
+        "person_id": "id", "unit_id": "unit_id", "title": "post_title", "rank": "rank",
+        "is_team_member": "is_team_member", "started_on": "post_started_on",
+    }
+    quote = connection.ops.quote_name
+    targets, sources, params = [], [], []
+    for field in Assignment._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        targets.append(quote(field.column))
+        if field.attname in from_person:
+            sources.append(quote(Person._meta.get_field(from_person[field.attname]).column))
+        else:
+            sources.append("%s")
+            params.append(_db_default(field))
+    cursor.execute(
+        f"INSERT INTO {quote(Assignment._meta.db_table)} ({', '.join(targets)}) "
+        f"SELECT {', '.join(sources)} FROM {quote(Person._meta.db_table)} "
+        f"WHERE {quote(Person._meta.pk.column)} BETWEEN %s AND %s",
+        [*params, person_ids[0], person_ids[-1]],
+    )
+
+
+@contextmanager
+def _indexes_rebuilt_after(cursor: Any, model: type[models.Model], *, rebuild: bool) -> Iterator[None]:
+    """For a large load: the table's secondary indexes dropped before it and made again after
+    (and on PostgreSQL its foreign keys, checked again in one pass).
+
+    Building an index once from sorted keys is several times faster than inserting 100,000
+    random keys (names, 身份证号) one by one. Both happen inside the import's transaction, so
+    any error brings everything back; the price is that readers of the table wait until the
+    import commits (on PostgreSQL; SQLite has one writer anyway).
+    """
+    if not rebuild:
+        yield
+        return
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        restore = _postgres_detach(cursor, table)
+    else:
+        # SQLite's default page cache (2 MB) is far smaller than these indexes.
+        cursor.execute("PRAGMA cache_size = -262144")
+        indexes = cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = %s",
+            [table],
+        ).fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        restore = [sql for _, sql in indexes]
+    yield
+    for statement in restore:
+        cursor.execute(statement)
 
 
 def _postgres_detach(cursor: Any, table: str) -> list[str]:
-    """Drop a table's secondary indexes and foreign keys; return the statements that restore them.
-
-    A large load then builds each index once from sorted keys and checks each foreign key
-    with one join, instead of per row (measured: the server's share of a 100,000-row import
-    falls by about half). Both happen inside the import's transaction, so any error brings
-    everything back; the price is that readers of the table wait until the import commits.
-    """
+    """Drop a table's secondary indexes and foreign keys; return the statements that restore them."""
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype = 'f'",

@@ -7,6 +7,7 @@ show all problems at once. Cells are checked a column at a time and each distinc
 so a roster of 100,000 rows takes seconds.
 """
 
+import contextlib
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -209,6 +210,15 @@ class ParsedRoster:
     def row_count(self) -> int:
         return len(self.row_numbers)
 
+    def append(self, row_numbers: list[int], columns: dict[str, list[Any]]) -> None:
+        """Add checked rows (from the next part of the sheet) after those already here."""
+        if not self.columns:
+            self.row_numbers, self.columns = row_numbers, columns
+            return
+        self.row_numbers += row_numbers
+        for name, values in columns.items():
+            self.columns[name] += values
+
     def rows_between(self, start: int, stop: int) -> list[RosterRow]:
         fields = list(self.columns)
         columns = [column[start:stop] for column in self.columns.values()]
@@ -224,10 +234,11 @@ class ParsedRoster:
         return self._rows
 
 
-def _sheet(workbook: Workbook, name: str) -> list[list[object]] | None:
+def _sheet_name(workbook: Workbook, name: str) -> str | None:
+    """The name the workbook holds the sheet under (a CSV file is the roster sheet alone)."""
     if workbook.format == "csv":
-        return workbook.sheets[""] if name == ROSTER_SHEET else None
-    return workbook.sheets.get(name)
+        return "" if name == ROSTER_SHEET else None
+    return name if workbook.has_sheet(name) else None
 
 
 def _is_blank(row: list[object]) -> bool:
@@ -235,37 +246,52 @@ def _is_blank(row: list[object]) -> bool:
 
 
 def roster_parse(workbook: Workbook, *, today: dt.date) -> ParsedRoster:
-    """Check every cell of the roster (and the optional unit sheet) against the template."""
+    """Check every cell of the roster (and the optional unit sheet) against the template.
+
+    The roster sheet is checked a part at a time as the parts arrive (a large sheet is still
+    being parsed on other threads while its first rows are checked).
+    """
     parsed = ParsedRoster()
-    sheet = _sheet(workbook, ROSTER_SHEET)
-    if sheet is None:
+    sheet_name = _sheet_name(workbook, ROSTER_SHEET)
+    if sheet_name is None:
         names = "、".join(workbook.sheet_names) or "无"
         parsed.errors.append(RowError(ROSTER_SHEET, 1, "", "", f"未找到工作表“{ROSTER_SHEET}”（文件中的工作表：{names}）"))
         return parsed
-    header_at = 0
-    while header_at < len(sheet) and _is_blank(sheet[header_at]):
-        header_at += 1
-    if header_at == len(sheet):
+    columns: list[tuple[int, Column]] | None = None
+    header_row = 0
+    with contextlib.closing(workbook.sheet_parts(sheet_name)) as parts:
+        for first_row, rows in parts:
+            start = 0
+            if columns is None:
+                while start < len(rows) and _is_blank(rows[start]):
+                    start += 1
+                if start == len(rows):
+                    continue
+                header_row = first_row + start + 1
+                columns = _match_headers(rows[start], parsed.errors, row=header_row)
+                if parsed.errors:
+                    return parsed
+                parsed.present_fields = frozenset(column.field for _, column in columns)
+                start += 1
+            # Rows keep their spreadsheet numbers; blank rows are left out.
+            body = [
+                (number, raw)
+                for number, raw in enumerate(rows[start:], start=first_row + start + 1)
+                # Cheap tests first: a row with a name in its first cell is not blank.
+                if any(raw) and ((raw[0].__class__ is str and raw[0].strip()) or not _is_blank(raw))  # type: ignore[attr-defined]
+            ]
+            del rows
+            row_numbers, checked = _parse_rows(body, columns, today, parsed.errors)
+            parsed.append(row_numbers, checked)
+    if columns is None:
         parsed.errors.append(RowError(ROSTER_SHEET, 1, "", "", "表格是空的，没有表头"))
         return parsed
-    columns = _match_headers(sheet[header_at], parsed.errors, row=header_at + 1)
-    if parsed.errors:
-        return parsed
-    parsed.present_fields = frozenset(column.field for _, column in columns)
-    # Rows keep their spreadsheet numbers; blank rows are left out.
-    body = [
-        (number, raw)
-        for number, raw in enumerate(sheet[header_at + 1:], start=header_at + 2)
-        # Cheap tests first: a row with a name in its first cell is not blank.
-        if any(raw) and ((raw[0].__class__ is str and raw[0].strip()) or not _is_blank(raw))  # type: ignore[attr-defined]
-    ]
-    parsed.row_numbers, parsed.columns = _parse_rows(body, columns, today, parsed.errors)
     if not parsed.row_numbers and not parsed.errors:
-        parsed.errors.append(RowError(ROSTER_SHEET, header_at + 2, "", "", "表格只有表头，没有干部数据"))
+        parsed.errors.append(RowError(ROSTER_SHEET, header_row + 1, "", "", "表格只有表头，没有干部数据"))
     _check_duplicates(parsed, parsed.errors)
-    unit_sheet = _sheet(workbook, UNIT_SHEET)
+    unit_sheet = _sheet_name(workbook, UNIT_SHEET)
     if unit_sheet is not None:
-        parsed.units = _parse_units(unit_sheet, parsed.errors)
+        parsed.units = _parse_units(workbook.rows(unit_sheet), parsed.errors)
     parsed.errors.sort(key=lambda error: (error.sheet != ROSTER_SHEET, error.row))
     return parsed
 

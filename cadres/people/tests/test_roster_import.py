@@ -15,6 +15,7 @@ from django.db.models import Sum
 from python_calamine import CalamineWorkbook
 
 from cadres.audit.models import AuditAction, AuditEvent
+from cadres.core import spreadsheets as core_spreadsheets
 from cadres.org.models import Assignment, Unit
 from cadres.people.models import Person
 from cadres.people.services import RosterRejected, roster_export, roster_import
@@ -396,21 +397,23 @@ def test_bulk_write_path_keeps_every_index_and_the_unique_id_number(monkeypatch)
         })
 
 
+def records() -> tuple[list[dict], list[dict]]:
+    """Every person and assignment, with units by path and without ids or timestamps."""
+    paths = dict(Unit.objects.values_list("id", "path"))
+    people = [
+        {**{k: v for k, v in row.items() if k not in ("id", "created_at", "updated_at")}, "unit_id": paths[row["unit_id"]]}
+        for row in Person.objects.order_by("id_number", "name").values()
+    ]
+    assignments = [
+        {**{k: v for k, v in row.items() if k not in ("id", "person_id")}, "unit_id": paths[row["unit_id"]]}
+        for row in Assignment.objects.order_by("person__id_number", "person__name").values()
+    ]
+    return people, assignments
+
+
 @pytest.mark.django_db
 def test_bulk_write_path_writes_what_the_orm_path_writes(monkeypatch):
     # given: the fixture imported through the model layer (the path for other databases)
-    def records() -> tuple[list[dict], list[dict]]:
-        paths = dict(Unit.objects.values_list("id", "path"))
-        people = [
-            {**{k: v for k, v in row.items() if k not in ("id", "created_at", "updated_at")}, "unit_id": paths[row["unit_id"]]}
-            for row in Person.objects.order_by("id_number", "name").values()
-        ]
-        assignments = [
-            {**{k: v for k, v in row.items() if k not in ("id", "person_id")}, "unit_id": paths[row["unit_id"]]}
-            for row in Assignment.objects.order_by("person__id_number", "person__name").values()
-        ]
-        return people, assignments
-
     with monkeypatch.context() as patch:
         patch.setattr(connection, "vendor", "other")
         roster_import(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
@@ -423,6 +426,51 @@ def test_bulk_write_path_writes_what_the_orm_path_writes(monkeypatch):
     # then
     assert records() == through_models
     assert len(through_models[0]) == 381
+
+
+@pytest.mark.django_db
+def test_a_roster_read_in_parts_imports_what_it_does_read_whole(monkeypatch):
+    # given: the fixture imported as usual (its sheet is small enough to read whole)
+    report = roster_import(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
+    read_whole = records()
+    wipe()
+    # its roster sheet (400 KB of XML) read in about twenty parts, as a large one is
+    monkeypatch.setattr(core_spreadsheets, "PART_BYTES", 20_000)
+    monkeypatch.setattr(core_spreadsheets, "FIRST_PART_BYTES", 5_000)
+
+    # when
+    in_parts = roster_import(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
+
+    # then
+    assert records() == read_whole
+    assert (in_parts.rows, in_parts.created, in_parts.units_created) == (381, 381, report.units_created)
+    assert in_parts.seconds["parse"] > 0 and in_parts.seconds["validate"] > 0
+
+
+@pytest.mark.django_db
+def test_errors_in_a_roster_read_in_parts_name_their_sheet_rows(monkeypatch):
+    # given: 300 rows, three of them wrong, early, in the middle and last; read in parts
+    rows = [
+        roster_row(姓名=f"干部{n}", 身份证号=id_number("1975.03", "男", serial=n % 100, area=f"3303{n // 100:02d}"))
+        for n in range(300)
+    ]
+    rows[3]["出生年月"] = "1975.13"
+    rows[150]["政治面貌"] = "党员群众"
+    rows[299]["身份证号"] = rows[299]["身份证号"][:-1] + ("0" if rows[299]["身份证号"][-1] != "0" else "1")
+    content = roster_xlsx(rows)
+    monkeypatch.setattr(core_spreadsheets, "PART_BYTES", 8_000)
+    monkeypatch.setattr(core_spreadsheets, "FIRST_PART_BYTES", 2_000)
+    assert len(list(core_spreadsheets.read_workbook(content, max_bytes=1 << 24).sheet_parts(ROSTER_SHEET))) > 10
+
+    # when
+    with pytest.raises(RosterRejected) as rejected:
+        roster_import(actor=None, content=content, file_name="名册.xlsx")
+
+    # then: the spreadsheet's own row numbers (the header is row 1), and nothing written
+    messages = [str(error) for error in rejected.value.errors]
+    assert [message.split(" ")[0] for message in messages] == ["第5行", "第152行", "第301行"]
+    assert "“党员群众” 不是有效的政治面貌" in messages[1]
+    assert Person.objects.count() == 0
 
 
 @pytest.mark.django_db
