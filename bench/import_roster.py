@@ -4,6 +4,7 @@
     .venv/bin/python bench/import_roster.py --database-url sqlite
     .venv/bin/python bench/import_roster.py --database-url postgres://postgres@127.0.0.1:5432/cadres_bench
     .venv/bin/python bench/import_roster.py --rows 20000 --profile var/bench/import.prof
+    .venv/bin/python bench/import_roster.py --repeat 5                 # five imports each, and the median
 
 The roster (valid, varied: 90% of rows with a 身份证号, months written several ways, some as
 date cells, a 单位 sheet of 397 units with 核定编制) is generated once and cached under
@@ -24,7 +25,9 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -388,6 +391,11 @@ def main() -> int:
              "mode (inline strings as character references, a 4x larger sheet)",
     )
     parser.add_argument("--profile", type=Path, help="write a cProfile of the import here")
+    parser.add_argument(
+        "--repeat", type=int, default=1,
+        help="import this many times into each database (each time afresh) and print the "
+             "median: on a shared machine single runs swing by a second or more",
+    )
     args = parser.parse_args()
 
     suffix = "" if args.writer == "excel" else f"-{args.writer}"
@@ -397,15 +405,24 @@ def main() -> int:
         generate(roster, args.rows, writer=args.writer)
         print(f"generated {roster} ({roster.stat().st_size / 1048576:.1f} MB) "
               f"in {time.perf_counter() - started:.1f} s", flush=True)
-    if args.database_url:
+    if args.database_url and args.repeat == 1:
         url = "" if args.database_url == "sqlite" else args.database_url
         return measure(roster, url, args.profile)
-    # Each database in its own process, so each peak memory figure is that import's own.
+    # Each import in its own process, so each peak memory figure is that import's own.
     status = 0
-    for url in ("sqlite", DEFAULT_POSTGRES):
+    for url in [args.database_url] if args.database_url else ["sqlite", DEFAULT_POSTGRES]:
         command = [sys.executable, __file__, "--rows", str(args.rows), "--writer", args.writer,
                    "--database-url", url]
-        status |= subprocess.call(command)
+        totals = []
+        for _ in range(args.repeat):
+            run = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+            print(run.stdout, end="", flush=True)
+            status |= run.returncode
+            totals += [float(found) for found in re.findall(r"total (\d+\.\d+) s", run.stdout)]
+        if len(totals) > 1:
+            print(f"{'SQLite' if url == 'sqlite' else 'PostgreSQL':<24} {len(totals)} runs: "
+                  f"median {statistics.median(totals):.2f} s, best {min(totals):.2f} s, "
+                  f"worst {max(totals):.2f} s", flush=True)
     return status
 
 

@@ -377,7 +377,7 @@ def _insert_new_people(parsed: ParsedRoster, positions: range | list[int], units
         first_id = _reserve_person_ids(cursor, count)
         ids = range(first_id, first_id + count)
         with _indexes_rebuilt_after(cursor, Person, rebuild=count >= REBUILD_INDEXES_FROM_ROWS):
-            _insert_columns(cursor, Person, {Person._meta.pk.attname: ids, **columns})
+            _insert_columns(cursor, Person, count, {Person._meta.pk.attname: ids, **columns})
         with _indexes_rebuilt_after(cursor, Assignment, rebuild=count >= REBUILD_INDEXES_FROM_ROWS):
             _insert_open_assignments(cursor, ids)
 
@@ -459,8 +459,8 @@ def _reserve_person_ids(cursor: Any, count: int) -> int:
     return cursor.fetchone()[0] + 1
 
 
-def _insert_columns(cursor: Any, model: type[models.Model], columns: dict[str, Any]) -> None:
-    """Insert rows given column by column: sequences, or repeat()s for a value all share."""
+def _insert_columns(cursor: Any, model: type[models.Model], count: int, columns: dict[str, Any]) -> None:
+    """Insert `count` rows given column by column: sequences, or repeat()s for a value all share."""
     quote = connection.ops.quote_name
     meta = model._meta
     table = quote(meta.db_table)
@@ -474,8 +474,18 @@ def _insert_columns(cursor: Any, model: type[models.Model], columns: dict[str, A
             for row in rows:
                 copy.write_row(row)
         return
-    marks = ", ".join(["%s"] * len(columns))
-    cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({marks})", rows)
+    # SQLite: many rows per statement, so the statement runs once per batch instead of once
+    # per row; a batch's values stay under 999, SQLite's oldest limit on parameters.
+    per_batch = max(1, 999 // len(columns))
+    in_batches = count // per_batch * per_batch
+    row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    batch_rows = itertools.islice(rows, in_batches)
+    flatten = itertools.chain.from_iterable
+    cursor.executemany(
+        f"INSERT INTO {table} ({column_list}) VALUES {', '.join([row_marks] * per_batch)}",
+        (tuple(flatten(batch)) for batch in zip(*[batch_rows] * per_batch)),
+    )
+    cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES {row_marks}", rows)  # the rest
 
 
 def _insert_open_assignments(cursor: Any, person_ids: range) -> None:
