@@ -96,6 +96,8 @@ NOT_A_SPREADSHEET = "文件不是电子表格（应为 .xlsx、.xls 或 .csv）"
 
 
 def human_size(size: int) -> str:
+    if size >= 1073741824:
+        return f"{size / 1073741824:.1f} GB"
     if size >= 1048576:
         return f"{size / 1048576:.1f} MB"
     if size >= 1024:
@@ -109,6 +111,11 @@ def check_size(size: int, *, max_bytes: int) -> None:
         raise UnreadableFile(f"文件过大（{human_size(size)}），上限为 {human_size(max_bytes)}")
 
 
+# An .xlsx whose parts would inflate to more than this is refused before it is inflated: a
+# 100,000-row roster is about 70 MB inflated, a "zip bomb" of a few MB can be many GB.
+MAX_INFLATED_BYTES = 1024 * 1024 * 1024
+
+
 def read_workbook(content: bytes, *, max_bytes: int, sheets: Iterable[str] | None = None) -> Workbook:
     """Check the size, recognise the format by content, then parse: raises UnreadableFile.
 
@@ -117,7 +124,24 @@ def read_workbook(content: bytes, *, max_bytes: int, sheets: Iterable[str] | Non
     check_size(len(content), max_bytes=max_bytes)
     if not content.strip():
         raise UnreadableFile("文件是空的")
+    if content.startswith(XLSX_MAGIC):
+        _check_inflated_size(content)
     return parse_workbook(content, sheets=sheets)
+
+
+def _check_inflated_size(content: bytes) -> None:
+    """Refuse an .xlsx whose entries say they inflate past MAX_INFLATED_BYTES (the readers
+    stop at the sizes the entries give, so these bound what reading can take)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a whole zip: the parser says what is wrong with it
+    if inflated > MAX_INFLATED_BYTES:
+        raise UnreadableFile(
+            f"文件解压后过大（{human_size(inflated)}），上限为 {human_size(MAX_INFLATED_BYTES)}；"
+            "请确认文件是正常保存的名册"
+        )
 
 
 def parse_workbook(content: bytes, *, sheets: Iterable[str] | None = None) -> Workbook:

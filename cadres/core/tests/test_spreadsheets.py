@@ -72,7 +72,7 @@ def test_check_size_allows_the_limit_itself():
 
 def test_human_size():
     # when / then
-    assert [human_size(n) for n in (12, 2048, 64 * 1048576)] == ["12 字节", "2.0 KB", "64.0 MB"]
+    assert [human_size(n) for n in (12, 2048, 64 * 1048576, 3 << 30)] == ["12 字节", "2.0 KB", "64.0 MB", "3.0 GB"]
 
 
 def test_only_the_sheets_asked_for_are_read():
@@ -238,3 +238,19 @@ def test_leaving_the_parts_early_stops_the_reading(monkeypatch):
         if thread.name.startswith(("sheet-part", "sheet-cut")):
             thread.join(timeout=10)
             assert not thread.is_alive()
+
+
+def test_an_xlsx_that_would_inflate_past_the_limit_is_refused_before_parsing(monkeypatch):
+    # given: a limit below what this workbook's entries inflate to
+    content = _big_workbook()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        inflated = sum(info.file_size for info in archive.infolist())
+    monkeypatch.setattr(spreadsheets, "MAX_INFLATED_BYTES", inflated - 1)
+    monkeypatch.setattr(spreadsheets, "parse_workbook", lambda *args, **kwargs: pytest.fail("parsed"))
+
+    # when
+    with pytest.raises(UnreadableFile) as raised:
+        read_workbook(content, max_bytes=1 << 24)
+
+    # then
+    assert str(raised.value).startswith(f"文件解压后过大（{human_size(inflated)}），上限为")
