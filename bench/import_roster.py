@@ -397,6 +397,8 @@ def main() -> int:
              "median: on a shared machine single runs swing by a second or more",
     )
     args = parser.parse_args()
+    if args.profile and args.repeat != 1:
+        parser.error("--profile profiles one import: leave out --repeat")
 
     suffix = "" if args.writer == "excel" else f"-{args.writer}"
     roster = BENCH_DIR / f"roster-{args.rows}{suffix}.xlsx"

@@ -135,8 +135,8 @@ def _check_inflated_size(content: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        return  # not a whole zip: the parser says what is wrong with it
+    except Exception:  # noqa: BLE001 — not a zip Python reads: the parser says what is wrong
+        return
     if inflated > MAX_INFLATED_BYTES:
         raise UnreadableFile(
             f"文件解压后过大（{human_size(inflated)}），上限为 {human_size(MAX_INFLATED_BYTES)}；"
@@ -171,7 +171,10 @@ def _calamine_errors(kind: str, content: bytes) -> Iterator[None]:
         yield
     except UnreadableFile:
         raise
-    except (CalamineError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as error:
+    except (
+        CalamineError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError,
+        NotImplementedError, RuntimeError,  # zipfile: an unknown compression, version or encryption
+    ) as error:
         if kind == "xlsx" and not _zip_has_workbook(content):
             # A whole zip without a workbook part: .docx, .zip and the like.
             raise UnreadableFile(NOT_A_SPREADSHEET) from error
@@ -188,57 +191,70 @@ PART_THREADS = 2
 
 
 def _large_sheets(content: bytes, names: list[str]) -> dict[str, "SheetParts"]:
-    """The sheets among `names` large enough to read in parts, where the file allows it."""
+    """The sheets among `names` large enough to read in parts, where the file allows it (any
+    doubt about the file, and the sheets are read whole, as calamine reads them)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        entries = _xlsx_sheet_entries(archive)
-        sizes = {info.filename: info.file_size for info in archive.infolist()}
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            entries, supporting = _xlsx_layout(archive)
+            sizes = {info.filename: info.file_size for info in archive.infolist()}
+    except Exception:  # noqa: BLE001 — any fault here only means: read it whole
         return {}
     return {
-        name: SheetParts(content, name, entries[name])
+        name: SheetParts(content, name, entries[name], supporting)
         for name in names
         if sizes.get(entries.get(name, ""), 0) > PART_BYTES
     }
 
 
-def _xlsx_sheet_entries(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → the zip entry of its XML, from xl/workbook.xml and its relationships."""
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def _xlsx_layout(archive: zipfile.ZipFile) -> tuple[dict[str, str], list[str]]:
+    """Sheet name → the zip entry of its XML; and the entries a workbook of one sheet needs
+    besides (the package parts, the workbook, its shared strings and styles), from
+    xl/workbook.xml and its relationships."""
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {
-        item.get("Id"): item.get("Target", "") for item in relationships.iterfind("{*}Relationship")
-    }
-    entries = {}
+
+    def entry(target: str) -> str:
+        return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+    targets = {item.get("Id"): item for item in relationships.iterfind("{*}Relationship")}
+    sheets = {}
     for sheet in workbook.iterfind(".//{*}sheet"):
         relation = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), None)
-        target = targets.get(relation, "")
-        if target:
-            entries[sheet.get("name", "")] = (
-                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            )
-    return entries
+        if relation in targets and targets[relation].get("Target"):
+            sheets[sheet.get("name", "")] = entry(targets[relation].get("Target", ""))
+    supporting = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"] + [
+        entry(item.get("Target", ""))
+        for item in targets.values()
+        if item.get("Type", "").removeprefix(_RELATIONSHIPS) in ("sharedStrings", "styles") and item.get("Target")
+    ]
+    names = set(archive.namelist())
+    return sheets, [name for name in supporting if name in names]
 
 
 class SheetParts:
     """A large .xlsx sheet, read in parts of consecutive rows.
 
     One thread inflates the sheet's XML and cuts it between rows; each part, with the
-    workbook's other entries (shared strings, styles), makes a small workbook of its own,
-    which calamine reads on a worker thread. The rows say their numbers, so a part reads
-    exactly as those rows of the whole sheet; the sheet is cut only before a numbered row.
+    workbook's shared strings and styles, makes a small workbook of its own, which calamine
+    reads on a worker thread. The rows say their numbers, so a part reads exactly as those
+    rows of the whole sheet; the sheet is cut only before a numbered row. At most a few
+    parts are read ahead of the one being checked, so memory stays bounded.
     """
 
-    def __init__(self, content: bytes, name: str, entry: str):
-        self.content, self.name, self.entry = content, name, entry
+    def __init__(self, content: bytes, name: str, entry: str, supporting: list[str]):
+        self.content, self.name, self.entry, self.supporting = content, name, entry, supporting
         self.waited = 0.0  # seconds the reader of the parts spent waiting for them
 
     def parts(self) -> Iterator[tuple[int, Rows]]:
         ready: queue.SimpleQueue[Future[tuple[int, Rows]] | BaseException | None] = queue.SimpleQueue()
-        executor = ThreadPoolExecutor(max_workers=PART_THREADS, thread_name_prefix="sheet-part")
+        ahead = threading.Semaphore(PART_THREADS + 1)  # parts handed to the workers, not yet taken
         stopped = threading.Event()
+        executor = ThreadPoolExecutor(max_workers=PART_THREADS, thread_name_prefix="sheet-part")
         threading.Thread(
-            target=self._cut, args=(executor, ready, stopped), name="sheet-cut", daemon=True
+            target=self._cut, args=(executor, ready, ahead, stopped), name="sheet-cut", daemon=True
         ).start()
         try:
             while True:
@@ -250,37 +266,39 @@ class SheetParts:
                     if isinstance(item, BaseException):
                         raise item
                     part = item.result()
+                ahead.release()
                 self.waited += time.perf_counter() - waiting_since
                 yield part
         finally:
             stopped.set()
             executor.shutdown(wait=False, cancel_futures=True)
 
-    def _cut(self, executor: ThreadPoolExecutor, ready: "queue.SimpleQueue[Any]", stopped: threading.Event) -> None:
+    def _cut(
+        self, executor: ThreadPoolExecutor, ready: "queue.SimpleQueue[Any]", ahead: threading.Semaphore,
+        stopped: threading.Event,
+    ) -> None:
         """Hand each part to the workers as soon as it is inflated, in order (on its own thread)."""
         try:
             with zipfile.ZipFile(io.BytesIO(self.content)) as archive:
-                # Every entry a part needs: all but the sheets (shared strings, styles…).
-                others = {
-                    info.filename: archive.read(info)
-                    for info in archive.infolist()
-                    if info.filename != self.entry and not info.filename.startswith("xl/worksheets/")
-                }
+                supporting = {name: archive.read(name) for name in self.supporting}
                 with archive.open(self.entry) as stream:
                     chunks = iter(lambda: stream.read(1024 * 1024), b"")
                     for xml in sheet_xml_parts(chunks, first_size=FIRST_PART_BYTES, size=PART_BYTES):
+                        while not ahead.acquire(timeout=0.05):
+                            if stopped.is_set():
+                                return
                         if stopped.is_set():
                             return
-                        ready.put(executor.submit(self._read_part, others, xml))
+                        ready.put(executor.submit(self._read_part, supporting, xml))
         except BaseException as error:  # handed to the reader, which raises it
             ready.put(error)
         finally:
             ready.put(None)
 
-    def _read_part(self, others: dict[str, bytes], xml: bytes) -> tuple[int, Rows]:
+    def _read_part(self, supporting: dict[str, bytes], xml: bytes) -> tuple[int, Rows]:
         output = io.BytesIO()
         with zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) as part:
-            for name, data in others.items():
+            for name, data in supporting.items():
                 part.writestr(name, data)
             part.writestr(self.entry, xml)
         del xml
@@ -299,6 +317,11 @@ class SheetParts:
 _SHEET_DATA, _SHEET_END = b"<sheetData>", b"</sheetData></worksheet>"
 # Where no <sheetData> appears within this many bytes, the sheet is not cut.
 _HEAD_LIMIT = 1024 * 1024
+# A row tag (any whitespace after the name), and the row number among its attributes.
+_ROW_TAG = re.compile(rb"<row\s[^>]*>")
+_ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"']")
+# Text in which a row tag may appear without being one: there the sheet is not cut further.
+_UNPARSED_TEXT = (b"<![CDATA[", b"<!--")
 
 
 def sheet_xml_parts(chunks: Iterable[bytes], *, first_size: int, size: int) -> Iterator[bytes]:
@@ -306,13 +329,15 @@ def sheet_xml_parts(chunks: Iterable[bytes], *, first_size: int, size: int) -> I
     rows: the first of about `first_size` bytes, the others of about `size`. Each part has the
     sheet's head (everything before the rows) and is closed as a sheet is.
 
-    The XML is cut only before a row that gives its number (r="…"); where the rows do not,
-    or the layout is not the plain one (a namespace prefix), the one part is the whole sheet.
+    The XML is cut only before a row that gives its number (r="…"); where the rows do not, or
+    the layout is not the plain one (a namespace prefix), the one part is the whole sheet. From
+    a CDATA section or a comment on, it is not cut further (a row tag there is only text).
     """
     chunks = iter(chunks)
     pending = bytearray()
     head: bytes | None = None
     target: float = first_size
+    scanned = 0  # no row tag starts in pending before this
     for chunk in chunks:
         pending += chunk
         if head is None:
@@ -325,16 +350,21 @@ def sheet_xml_parts(chunks: Iterable[bytes], *, first_size: int, size: int) -> I
             if b"<worksheet" not in head:
                 break
             del pending[:len(head)]
+        if any(pending.find(marker, max(0, len(pending) - len(chunk) - 8)) >= 0 for marker in _UNPARSED_TEXT):
+            target = float("inf")
         while len(pending) > target:
-            cut = _numbered_row_at(pending, int(target))
-            if cut is None:
+            tag = _ROW_TAG.search(pending, max(int(target), scanned))
+            if tag is None:
+                # No whole row tag there yet: look again from its possible start next time.
+                scanned = max(int(target), len(pending) - 1024)
                 break
-            if cut < 0:
+            if not _ROW_NUMBER.search(tag.group()):
                 target = float("inf")
                 break
+            cut = tag.start()
             yield head + bytes(pending[:cut]) + _SHEET_END
             del pending[:cut]
-            target = size
+            target, scanned = size, 0
     else:
         yield (head or b"") + bytes(pending)
         return
@@ -342,19 +372,6 @@ def sheet_xml_parts(chunks: Iterable[bytes], *, first_size: int, size: int) -> I
     for chunk in chunks:
         pending += chunk
     yield bytes(pending)
-
-
-def _numbered_row_at(xml: bytearray, offset: int) -> int | None:
-    """Where the first row tag from `offset` on starts; -1 if it does not give its number;
-    None if no whole row tag is there yet."""
-    start = xml.find(b"<row ", offset)
-    if start < 0:
-        return None
-    end = xml.find(b">", start)
-    if end < 0:
-        return None
-    tag = xml[start:end]
-    return start if b' r="' in tag or b" r='" in tag else -1
 
 
 def _zip_has_workbook(content: bytes) -> bool:

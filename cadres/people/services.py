@@ -425,7 +425,8 @@ class _QmarkCursor:
         self.cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.cursor.execute(sql.replace("%s", "?"), params)
+        # Without parameters the text goes as it is (index definitions read back from SQLite).
+        return self.cursor.execute(sql.replace("%s", "?") if params else sql, params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
         return self.cursor.executemany(sql.replace("%s", "?"), rows)

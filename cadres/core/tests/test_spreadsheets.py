@@ -254,3 +254,81 @@ def test_an_xlsx_that_would_inflate_past_the_limit_is_refused_before_parsing(mon
 
     # then
     assert str(raised.value).startswith(f"文件解压后过大（{human_size(inflated)}），上限为")
+
+
+def test_sheet_xml_is_not_cut_inside_a_comment_or_cdata_section():
+    # given: row tags written as text inside a comment and inside CDATA, half way down
+    rows = _sheet_rows(60)
+    text = [b'<!-- <row r="999"> -->', b'<row r="31"><c r="A31" t="inlineStr"><is><t><![CDATA[<row r="998">]]></t></is></c></row>']
+    for marked in (text[0] + rows[30], text[1]):
+        xml = SHEET_HEAD + b"".join(rows[:30]) + marked + b"".join(rows[31:]) + SHEET_TAIL
+
+        # when
+        parts = list(sheet_xml_parts(_in_chunks(xml, 37), first_size=300, size=1500))
+
+        # then: cut only before it, and the last part holds it whole
+        assert len(parts) > 1
+        assert marked in parts[-1]
+        assert b"".join(part[len(SHEET_HEAD):-len(b"</sheetData></worksheet>")] for part in parts[:-1]) + parts[-1][len(SHEET_HEAD):] == xml[len(SHEET_HEAD):]
+
+
+def test_sheet_xml_rows_with_other_whitespace_before_their_number_are_cut():
+    # given: LibreOffice-like row tags, a newline before r="…" and r not the first attribute
+    rows = [row.replace(b'<row r="', b'<row spans="1:2"\n r="') for row in _sheet_rows(60)]
+    xml = SHEET_HEAD + b"".join(rows) + SHEET_TAIL
+
+    # when
+    parts = list(sheet_xml_parts(_in_chunks(xml, 37), first_size=300, size=1500))
+
+    # then
+    assert len(parts) > 3
+    assert all(part[len(SHEET_HEAD):].startswith(b'<row spans="1:2"\n r="') for part in parts)
+
+
+def test_a_part_carries_only_the_entries_calamine_needs(monkeypatch):
+    # given: a large sheet in a workbook that also holds a picture
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_big_workbook())) as source, zipfile.ZipFile(output, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("xl/media/image1.png", b"\x89PNG" + bytes(100_000))
+    monkeypatch.setattr(spreadsheets, "PART_BYTES", 6000)
+
+    # when
+    book = read_workbook(output.getvalue(), max_bytes=1 << 24)
+
+    # then: the workbook, its relationships, shared strings and styles; no picture
+    supporting = book.parted["名册"].supporting
+    assert "xl/workbook.xml" in supporting and "xl/styles.xml" in supporting
+    assert "xl/media/image1.png" not in supporting
+    assert len(book.rows("名册")) == 601
+
+
+def _with_compression_method(content: bytes, entry: str, method: int) -> bytes:
+    """The zip with one entry's compression method changed (in its local and central headers)."""
+    data = bytearray(content)
+    name = entry.encode()
+    for signature, offset, method_at in ((b"PK\x03\x04", 30, 8), (b"PK\x01\x02", 46, 10)):
+        position = 0
+        while (position := data.find(signature, position)) >= 0:
+            if data[position + offset:position + offset + len(name)] == name:
+                data[position + method_at:position + method_at + 2] = method.to_bytes(2, "little")
+                break
+            position += 4
+    return bytes(data)
+
+
+@pytest.mark.parametrize("in_parts", [False, True])
+def test_an_entry_compressed_in_an_unknown_way_gives_the_damaged_file_message(monkeypatch, in_parts):
+    # given: the sheet's entry claims compression method 99
+    content = _with_compression_method(_big_workbook(), "xl/worksheets/sheet1.xml", 99)
+    if in_parts:
+        monkeypatch.setattr(spreadsheets, "PART_BYTES", 6000)
+
+    # when
+    with pytest.raises(UnreadableFile) as raised:
+        book = read_workbook(content, max_bytes=1 << 24)
+        book.rows("名册")
+
+    # then
+    assert str(raised.value).startswith("无法读取该 xlsx 文件，文件可能已损坏")
