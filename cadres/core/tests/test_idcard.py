@@ -1,4 +1,5 @@
 import datetime as dt
+import random
 
 import pytest
 
@@ -37,6 +38,20 @@ def test_check_digit_follows_gb_11643():
     assert {check_digit(f"3303811975030112{d}") for d in range(10)} <= set("10X98765432")
 
 
+def test_check_digit_is_the_weighted_sum_of_the_standard_for_any_digits():
+    # given: the standard's definition, spelled out
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+    def by_the_standard(first17: str) -> str:
+        return "10X98765432"[sum(int(digit) * weight for digit, weight in zip(first17, weights)) % 11]
+
+    digits = random.Random(11643)
+    numbers = [f"{digits.randrange(10**17):017d}" for _ in range(20_000)] + ["0" * 17, "9" * 17]
+
+    # when / then
+    assert [check_digit(number) for number in numbers] == [by_the_standard(number) for number in numbers]
+
+
 @pytest.mark.parametrize(
     ("number", "reason"),
     [
@@ -45,6 +60,8 @@ def test_check_digit_follows_gb_11643():
         ("1101051949123100211", "应为18位"),
         ("11010519491231002Y", "含有非法字符"),
         ("1101051949A231002X", "含有非法字符"),
+        ("11010519491231００2X", "含有非法字符"),
+        ("1101051949_231002X", "含有非法字符"),
         ("110105194913310028", "出生日期部分无效"),
     ],
 )
