@@ -16,9 +16,11 @@ Each database is measured in its own process, so its peak memory (VmHWM) is its 
 temporary SQLite file, or a PostgreSQL database created for the run and dropped after it.
 var/cadres.sqlite3 is never touched. Prints one line of figures per database: the three
 phases (parse: file to cells; validate: cells to checked rows; write: everything in the
-transaction), rows/s, CPU seconds of this process (and of the PostgreSQL server process, on
-the same machine), the load average (other work on the machine slows every figure), and
-peak memory.
+transaction), rows/s, CPU seconds of this process, all its threads (and of the PostgreSQL
+server process, on the same machine), the load average (other work on the machine slows
+every figure), and peak memory. The roster sheet is parsed in parts on two threads while the
+main thread checks the parts already parsed, so "parse" is the opening of the file plus the
+time the checking waited for parts, and "validate" the rest of that overlap.
 """
 
 import argparse
