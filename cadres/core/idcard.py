@@ -20,14 +20,16 @@ class IdNumber(NamedTuple):
     sex: str  # GB/T 2261.1 code: "1" 男, "2" 女
 
 
-# The weights are 2^17 … 2^1 modulo 11, and 13 ≡ 2 (mod 11): twice the 17 digits read as a
-# base-13 number leaves the weighted sum's remainder, and int() reads it in C.
 _WELL_FORMED = re.compile(r"[0-9]{17}[0-9X]").fullmatch
 _new_id_number = functools.partial(tuple.__new__, IdNumber)
 
 
 def check_digit(first17: str) -> str:
-    """The GB 11643 check character of the first 17 digits (17 ASCII digits)."""
+    """The GB 11643 check character of the first 17 digits (17 ASCII digits).
+
+    The weights are 2^17 … 2^1 modulo 11, and 13 ≡ 2 (mod 11): twice the digits read as a
+    base-13 number leaves the weighted sum's remainder, and int() reads it in C.
+    """
     return _CHECK[2 * int(first17, 13) % 11]
 
 
@@ -47,6 +49,6 @@ def parse_id_number(value: str) -> IdNumber:
     birth = _birth_date(number[6:14])
     if birth is None:
         raise InvalidIdNumber("出生日期部分无效")
-    if _CHECK[2 * int(number[:17], 13) % 11] != number[17]:
+    if check_digit(number[:17]) != number[17]:
         raise InvalidIdNumber("校验码错误")
     return _new_id_number((number, birth, "1" if number[16] in "13579" else "2"))

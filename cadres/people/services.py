@@ -45,8 +45,13 @@ PLAIN_FIELDS = (
 # From this many new rows on, an import rebuilds the table's indexes (and, on PostgreSQL,
 # re-checks its foreign keys in one pass) instead of updating them row by row.
 REBUILD_INDEXES_FROM_ROWS = 20_000
+# The open assignment's fields and the Person fields they copy: the current post.
+ASSIGNMENT_FROM_PERSON = {
+    "unit_id": "unit_id", "title": "post_title", "rank": "rank",
+    "is_team_member": "is_team_member", "started_on": "post_started_on",
+}
 # A change in one of these ends the current post and opens a new one.
-POST_FIELDS = ("unit_id", "post_title", "rank", "is_team_member", "post_started_on")
+POST_FIELDS = tuple(ASSIGNMENT_FROM_PERSON.values())
 
 
 class RosterRejected(Exception):
@@ -492,10 +497,7 @@ def _insert_columns(cursor: Any, model: type[models.Model], count: int, columns:
 def _insert_open_assignments(cursor: Any, person_ids: range) -> None:
     """Each new person's open assignment, as _open_assignment() makes it, copied by the
     database from the person rows; any other field gets its model default."""
-    from_person = {
-        "person_id": "id", "unit_id": "unit_id", "title": "post_title", "rank": "rank",
-        "is_team_member": "is_team_member", "started_on": "post_started_on",
-    }
+    from_person = {"person_id": Person._meta.pk.attname, **ASSIGNMENT_FROM_PERSON}
     quote = connection.ops.quote_name
     targets, sources, params = [], [], []
     for field in Assignment._meta.concrete_fields:
@@ -579,12 +581,7 @@ def _postgres_detach(cursor: Any, table: str) -> list[str]:
 
 def _open_assignment(person: Person) -> Assignment:
     return Assignment(
-        person=person,
-        unit_id=person.unit_id,
-        title=person.post_title,
-        rank=person.rank,
-        is_team_member=person.is_team_member,
-        started_on=person.post_started_on,
+        person=person, **{field: getattr(person, source) for field, source in ASSIGNMENT_FROM_PERSON.items()}
     )
 
 
