@@ -1,9 +1,14 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from cadres.audit.models import AuditAction
+from cadres.audit.actions import action_choices
 from cadres.org.models import Unit
 from cadres.people.models import Person
+
+
+def _action_choices() -> list[tuple[str, str]]:
+    # A callable, so actions registered by modules loaded later are listed too.
+    return [("", "全部操作"), *action_choices()]
 
 
 class AuditFilterForm(forms.Form):
@@ -14,7 +19,7 @@ class AuditFilterForm(forms.Form):
     user = forms.ModelChoiceField(label="用户", queryset=get_user_model().objects.none(),
                                   required=False, empty_label="全部用户")
     action = forms.ChoiceField(label="操作", required=False,
-                               choices=[("", "全部操作"), *AuditAction.choices])
+                               choices=_action_choices)
     date_from = forms.DateField(label="起始日期", required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="截止日期", required=False,

@@ -1,9 +1,16 @@
 from django.conf import settings
 from django.db import models
 
+from cadres.audit.actions import register
 
+
+@register
 class AuditAction(models.TextChoices):
-    """Every kind of event the audit record knows, in one place."""
+    """The actions of the core modules (accounts, people, org, plans, audit).
+
+    New modules declare their own `TextChoices` and `register` them (cadres.audit.actions);
+    the `action` column has no choices, so that needs no migration here.
+    """
 
     ROSTER_IMPORTED = "roster.imported", "导入干部名册"
     ROSTER_EXPORTED = "roster.exported", "导出干部名册"
@@ -38,6 +45,12 @@ class AuditAction(models.TextChoices):
 class AuditEvent(models.Model):
     """One append-only entry of the audit record: who did what to which record, and when.
 
+    `target` is the record the action was done to (a file, a grant, a person); `subject` is
+    the cadre, unit or case the event is about, so "what happened to this cadre" is one
+    indexed query. A bulk change (a roster import) writes one event for the whole change and
+    one event per changed subject linked to it by `batch`. `request_id` ties together the
+    events of one web request.
+
     Each entry carries the hash of the one before it (`previous_hash`) and its own
     (`entry_hash`), so any edited, deleted or reordered entry breaks the chain.
     """
@@ -47,10 +60,19 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_name = models.CharField("操作人", max_length=150, blank=True)
-    action = models.CharField("操作", max_length=40, choices=AuditAction.choices)
+    # Plain text: each module registers its own action names (cadres.audit.actions).
+    action = models.CharField("操作", max_length=60)
     target_type = models.CharField("对象类型", max_length=40, blank=True)
     target_id = models.CharField("对象编号", max_length=40, blank=True)
     target_label = models.CharField("对象", max_length=200, blank=True)
+    subject_type = models.CharField("主体类型", max_length=40, blank=True)
+    subject_id = models.CharField("主体编号", max_length=40, blank=True)
+    subject_label = models.CharField("主体", max_length=200, blank=True)
+    request_id = models.CharField("请求编号", max_length=32, blank=True)
+    batch = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="items",
+        verbose_name="所属批量操作",
+    )
     changes = models.JSONField("内容", default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
@@ -59,11 +81,18 @@ class AuditEvent(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            models.Index(fields=["subject_type", "subject_id", "id"], name="audit_subject_idx"),
             models.Index(fields=["occurred_at"], name="audit_time_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action_label}"
+
+    @property
+    def action_label(self) -> str:
+        from cadres.audit.actions import label_for
+
+        return label_for(self.action)
 
 
 class AuditChainHead(models.Model):

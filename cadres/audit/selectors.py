@@ -86,7 +86,7 @@ def audit_export_rows(events: QuerySet[AuditEvent]):
             event.pk,
             timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
             event.actor_name,
-            event.get_action_display(),
+            event.action_label,
             event.target_type,
             event.target_id,
             event.target_label,

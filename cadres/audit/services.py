@@ -2,14 +2,19 @@
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
-from cadres.audit.models import AuditAction, AuditChainHead, AuditEvent
+from cadres.audit.context import current_request_id
+from cadres.audit.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
+# Fields added after the first entries were written enter the hash only when set, so the
+# entries written before them still verify.
+OPTIONAL_HASHED_FIELDS = ("subject_type", "subject_id", "subject_label", "request_id", "batch_id")
 
 
 def entry_digest(*, previous_hash: str, fields: dict[str, Any]) -> str:
@@ -19,7 +24,7 @@ def entry_digest(*, previous_hash: str, fields: dict[str, Any]) -> str:
 
 
 def entry_fields(event: AuditEvent) -> dict[str, Any]:
-    return {
+    fields = {
         "occurred_at": event.occurred_at.isoformat(),
         "actor_id": event.actor_id,
         "actor_name": event.actor_name,
@@ -29,36 +34,133 @@ def entry_fields(event: AuditEvent) -> dict[str, Any]:
         "target_label": event.target_label,
         "changes": event.changes,
     }
+    for name in OPTIONAL_HASHED_FIELDS:
+        value = getattr(event, name)
+        if value not in (None, ""):
+            fields[name] = value
+    return fields
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return {
+        "actor": actor if is_user else None,
+        "actor_name": actor.get_username() if is_user else "系统",
+    }
+
+
+def _reference(instance: models.Model | None, label: str = "") -> tuple[str, str, str]:
+    """(type, id, label) naming a record in an event."""
+    if instance is None:
+        return "", "", label[:200]
+    return instance._meta.label_lower, str(instance.pk), (label or str(instance))[:200]
+
+
+def _json_ready(changes: dict[str, Any] | None) -> dict[str, Any]:
+    return json.loads(json.dumps(changes or {}, ensure_ascii=False, default=str))
+
+
+def _chain(head: AuditChainHead, events: list[AuditEvent]) -> None:
+    """Hash the events in order after the head, and move the head past them."""
+    previous = head.last_hash
+    for event in events:
+        event.previous_hash = previous
+        event.entry_hash = entry_digest(previous_hash=previous, fields=entry_fields(event))
+        previous = event.entry_hash
+    head.last_hash = previous
+    head.entry_count = models.F("entry_count") + len(events)
+
+
+def _locked_head() -> AuditChainHead:
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"last_hash": GENESIS_HASH}
+    )
+    return head
 
 
 @transaction.atomic
 def record(
     *,
     actor: Any,
-    action: AuditAction,
+    action: str,
     target: models.Model | None = None,
     changes: dict[str, Any] | None = None,
     target_label: str = "",
+    subject: models.Model | None = None,
+    subject_label: str = "",
+    batch: AuditEvent | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit record, in the caller's transaction."""
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        pk=1, defaults={"last_hash": GENESIS_HASH}
-    )
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    """Append one event to the audit record, in the caller's transaction.
+
+    `subject` is the cadre, unit or case the event is about; when not given, a target that
+    is a person or a unit is its own subject.
+    """
+    head = _locked_head()
+    if subject is None and target is not None and target._meta.label_lower in SUBJECT_TYPES:
+        subject = target
+    target_type, target_id, target_label = _reference(target, target_label)
+    subject_type, subject_id, subject_label = _reference(subject, subject_label)
     event = AuditEvent(
         occurred_at=timezone.now(),
-        actor=actor if is_user else None,
-        actor_name=actor.get_username() if is_user else "系统",
+        **_actor_fields(actor),
         action=action,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        target_label=(target_label or (str(target) if target is not None else ""))[:200],
-        changes=json.loads(json.dumps(changes or {}, ensure_ascii=False, default=str)),
-        previous_hash=head.last_hash,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=target_label,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_label=subject_label,
+        request_id=current_request_id(),
+        batch=batch,
+        changes=_json_ready(changes),
     )
-    event.entry_hash = entry_digest(previous_hash=head.last_hash, fields=entry_fields(event))
+    _chain(head, [event])
     event.save()
-    head.last_hash = event.entry_hash
-    head.entry_count = models.F("entry_count") + 1
     head.save(update_fields=["last_hash", "entry_count"])
     return event
+
+
+@transaction.atomic
+def record_many(
+    *,
+    actor: Any,
+    action: str,
+    items: Iterable[tuple[models.Model, dict[str, Any]]],
+    batch: AuditEvent | None = None,
+) -> int:
+    """Append one event per (subject, changes) pair, written in bulk: each names its subject
+    (a person, a unit) and links to `batch`, the event of the whole change (an import).
+
+    Returns how many events were written.
+    """
+    head = _locked_head()
+    now = timezone.now()
+    actor_fields = _actor_fields(actor)
+    request_id = current_request_id()
+    events = []
+    for subject, changes in items:
+        subject_type, subject_id, subject_label = _reference(subject)
+        events.append(AuditEvent(
+            occurred_at=now,
+            **actor_fields,
+            action=action,
+            target_type=subject_type,
+            target_id=subject_id,
+            target_label=subject_label,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            subject_label=subject_label,
+            request_id=request_id,
+            batch=batch,
+            changes=_json_ready(changes),
+        ))
+    if not events:
+        return 0
+    _chain(head, events)
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    head.save(update_fields=["last_hash", "entry_count"])
+    return len(events)
+
+
+# The kinds of record an event can be about (its subject).
+SUBJECT_TYPES = ("people.person", "org.unit")

@@ -66,11 +66,23 @@ class Unit(models.Model):
         return self.path + PATH_SEPARATOR
 
 
-class Assignment(models.Model):
-    """A post a person holds or held (任职): the open one is the current post.
+class PostSource(models.TextChoices):
+    """Where a change of post came from, recorded with the post."""
 
-    Ended assignments are the career history (简历) and decide who was a team member
-    (班子成员) at any past date.
+    ROSTER = "roster", "名册导入"
+    FORM = "form", "信息维护"
+    PROCEDURE = "procedure", "选拔任用"
+    LRMX = "lrmx", "任免审批表"
+    DEMO = "demo", "演示数据"
+
+
+class Assignment(models.Model):
+    """A post a person holds or held (任职); open posts (no end) are held now.
+
+    A person may hold several posts at once (兼任); exactly one open post is the main post
+    (主职), which the roster, the person's current-post fields and the reports use. Ended
+    assignments are the career history (简历) and decide who held which post, at which rank,
+    and who was a team member (班子成员) at any past date. Only `org.services` writes them.
     """
 
     # Both keys are indexed by the composite indexes below, which lead with them.
@@ -83,8 +95,12 @@ class Assignment(models.Model):
     title = models.CharField("职务", max_length=100, blank=True)
     rank = models.CharField("职务层次", max_length=4, choices=codes.choices("rank"), blank=True)
     is_team_member = models.BooleanField("班子成员", default=False)
+    is_main = models.BooleanField("主职", default=True)
     started_on = models.DateField("任职时间", null=True, blank=True)
     ended_on = models.DateField("免职时间", null=True, blank=True)
+    start_document = models.CharField("任职文号", max_length=100, blank=True)
+    end_document = models.CharField("免职文号", max_length=100, blank=True)
+    source = models.CharField("来源", max_length=20, choices=PostSource.choices, blank=True)
 
     class Meta:
         ordering = ["person", "started_on", "id"]

@@ -7,3 +7,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Several test runs on one PostgreSQL server (e.g. two checkouts) each take a database of
+# their own: CADRES_TEST_DATABASE names it (default test_<name>).
+if test_database := env_str("CADRES_TEST_DATABASE", ""):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": test_database}  # noqa: F405

@@ -14,8 +14,8 @@ from typing import Any
 from cadres.core.idcard import check_digit
 from cadres.people.spreadsheets import ROSTER_HEADERS, ROSTER_SHEET, UNIT_HEADERS, UNIT_SHEET
 
-# The read-only inputs beside the repository (../shared), as CI lays them out.
-TOWNSHIP_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "township-2010"
+# The published township roster and its figures, copied from shared/fixtures/township-2010.
+TOWNSHIP_DIR = Path(__file__).resolve().parent / "fixtures" / "township-2010"
 TOWNSHIP_ROSTER = TOWNSHIP_DIR / "roster.xlsx"
 
 DEFAULT_COUNTY = "平阳县"
