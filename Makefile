@@ -29,6 +29,10 @@ run: demo
 	@$(BIN)/cadres shell --no-imports -c "from cadres.people import demo; print(); \
 	print(f'干部工作管理系统  http://$(HOST):$(PORT)/'); \
 	print(f'演示登录  用户名 {demo.ADMIN_USERNAME}  初始密码 {demo.DEMO_PASSWORD}（首次登录须修改）'); print()"
+	@# The background-job worker (imports, large exports) runs beside the server and stops
+	@# with it: the trap ends it when runserver exits or Ctrl+C is pressed.
+	@$(BIN)/cadres db_worker --queue-name '*' --interval 0.5 --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/cadres runserver --insecure $(HOST):$(PORT)
 
 # The whole suite, browser tests included (needs /usr/bin/chromium).
@@ -39,8 +43,11 @@ test: install
 test-fast: install
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
-# Django's system checks and a check that every model change has its migration.
+# Lint (ruff), types (mypy with django-stubs), Django's system checks, and a check that
+# every model change has its migration.
 check: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/cadres check
 	$(BIN)/cadres makemigrations --check --dry-run
 

@@ -4,8 +4,10 @@
     .venv/bin/python bench/audit_cost.py --database-url postgres://postgres@127.0.0.1:5432/cadres_bench
 
 Runs the benchmark's `measure` twice per database, each in its own process: once as is, once
-with `audit.record` replaced by a no-op in the services the import calls. Prints both lines;
-compare their `total` figures.
+with `audit.record` and `audit.record_many` (the import's one event per new or changed
+person) replaced by no-ops in the services the import calls. Prints both lines; compare their
+`total` figures. `--record-many-from FILE` takes `record_many` from another copy of
+cadres/audit/services.py (to measure a proposed change to it before it is made).
 """
 
 import argparse
@@ -16,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 AUDITED_MODULES = ("cadres.people.services", "cadres.org.services")
+AUDIT_WRITERS = ("record", "record_many")
 
 
 def _bench_module():
@@ -36,7 +39,28 @@ def _disable_audit_after_setup() -> None:
         original_setup(*args, **kwargs)
         for name in AUDITED_MODULES:
             module = importlib.import_module(name)
-            module.record = lambda **_kwargs: None
+            for writer in AUDIT_WRITERS:
+                if hasattr(module, writer):
+                    setattr(module, writer, lambda **_kwargs: None)
+
+    django.setup = setup
+
+
+def _record_many_from_after_setup(path: Path) -> None:
+    """Make django.setup() also take `record_many` from another copy of the audit services."""
+    import django
+
+    original_setup = django.setup
+
+    def setup(*args, **kwargs):
+        original_setup(*args, **kwargs)
+        spec = importlib.util.spec_from_file_location("proposed_audit_services", path)
+        proposed = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(proposed)
+        for name in AUDITED_MODULES:
+            module = importlib.import_module(name)
+            if hasattr(module, "record_many"):
+                module.record_many = proposed.record_many
 
     django.setup = setup
 
@@ -56,21 +80,24 @@ def _time_audit_after_setup() -> None:
         original_setup(*args, **kwargs)
         for name in AUDITED_MODULES:
             module = importlib.import_module(name)
-            original_record = module.record
+            for writer in AUDIT_WRITERS:
+                if not hasattr(module, writer):
+                    continue
+                original = getattr(module, writer)
 
-            def timed(_original=original_record, **kwargs):
-                started = time.perf_counter()
-                try:
-                    return _original(**kwargs)
-                finally:
-                    spent["seconds"] += time.perf_counter() - started
-                    spent["events"] += 1
+                def timed(_original=original, **kwargs):
+                    started = time.perf_counter()
+                    try:
+                        return _original(**kwargs)
+                    finally:
+                        spent["seconds"] += time.perf_counter() - started
+                        spent["events"] += 1
 
-            module.record = timed
+                setattr(module, writer, timed)
 
     django.setup = setup
     atexit.register(lambda: print(
-        f"    audit record: {spent['events']} event(s), {spent['seconds'] * 1000:.1f} ms",
+        f"    audit record: {spent['events']} call(s), {spent['seconds'] * 1000:.1f} ms",
         flush=True))
 
 
@@ -82,10 +109,14 @@ def main() -> int:
     parser.add_argument("--without-audit", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--record-many-from", type=Path,
+                        help="take record_many from this copy of cadres/audit/services.py")
     args = parser.parse_args()
     bench = _bench_module()
     roster = bench.BENCH_DIR / f"roster-{args.rows}.xlsx"
     if args.child:
+        if args.record_many_from:
+            _record_many_from_after_setup(args.record_many_from.resolve())
         if args.without_audit:
             _disable_audit_after_setup()
         else:
@@ -102,6 +133,8 @@ def main() -> int:
                        "--rows", str(args.rows), "--database-url", args.database_url]
             if without:
                 command.append("--without-audit")
+            if args.record_many_from:
+                command += ["--record-many-from", str(args.record_many_from.resolve())]
             status |= subprocess.call(command, cwd=ROOT)
     return status
 

@@ -6,6 +6,7 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     argv = list(sys.argv)
@@ -17,7 +18,13 @@ def main() -> None:
         # `cadres help import-roster` names a command too.
         if argv[1] == "help" and len(argv) > 2 and not argv[2].startswith("-"):
             argv[2] = argv[2].replace("-", "_")
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as error:
+        # A setting the operator must fix (SECRET_KEY, a renamed variable): the message, not a
+        # traceback through Django's internals.
+        print(f"cadres: {error}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

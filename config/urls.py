@@ -1,12 +1,18 @@
+"""The URLconf. Every view must declare who may open it (a PAGE_POLICY entry in
+cadres.accounts.permissions or a decorator of cadres.accounts.decorators): an undeclared view
+is refused, and cadres/accounts/tests/test_policy.py fails on it."""
+
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from cadres.accounts.views import home
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="people:roster", permanent=False)),
+    path("", home, name="home"),
     path("accounts/", include("cadres.accounts.urls")),
     path("people/", include("cadres.people.urls")),
     path("units/", include("cadres.org.urls")),
     path("analytics/", include("cadres.analytics.urls")),
     path("plans/", include("cadres.plans.urls")),
     path("audit/", include("cadres.audit.urls")),
+    path("jobs/", include("cadres.jobs.urls")),
 ]

@@ -122,6 +122,32 @@ class GrantForm(forms.ModelForm):
         self.fields["maintained_units"].queryset = Unit.objects.all()
 
 
+class RoleForm(forms.Form):
+    """A role's name and what it allows: permission codes by their Chinese labels."""
+
+    name = forms.CharField(label="名称", max_length=50)
+    description = forms.CharField(label="说明", max_length=200, required=False)
+    permissions = forms.MultipleChoiceField(
+        label="权限", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="持有此角色的用户可做的操作；查看和修改仍限于授权的单位范围。")
+    all_units = forms.BooleanField(label="不受单位范围限制", required=False,
+                                   help_text="可查看和维护全部单位的干部（系统管理员）。")
+    requires_two_factor = forms.BooleanField(label="须使用动态口令登录", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cadres.accounts.codes import permission_choices
+
+        self.fields["permissions"].choices = permission_choices()
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        role_id = self.initial.get("role_id")
+        if Role.objects.filter(name=name).exclude(pk=role_id).exists():
+            raise forms.ValidationError("已有同名角色。")
+        return name
+
+
 PURPOSES = [
     ("政治审查", "政治审查"),
     ("考核考察任免", "考核、考察、任免"),

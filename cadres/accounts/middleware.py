@@ -1,5 +1,6 @@
-"""Steps a signed-in user must finish before anything else: change a first-login password,
-and pass (or enroll in) two-factor login when the role requires it."""
+"""Steps a signed-in user must finish before anything else (change a first-login password,
+pass or enroll in two-factor login when the role requires it), and the access policy every
+view must declare (deny by default)."""
 
 from collections.abc import Callable
 
@@ -7,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from cadres.accounts.permissions import page_policy, requires_two_factor
+from cadres.accounts.permissions import requires_two_factor
 
 # Pages reachable while a step is pending (the step pages themselves and signing out).
 # The two-factor step comes first: the password cannot be changed with the password alone.
@@ -50,25 +51,60 @@ class AccountGateMiddleware:
 
 
 class AccessPolicyMiddleware:
-    """Refuses (403, audited) a page whose group the user's roles do not allow; see
-    permissions.PAGE_POLICY."""
+    """Deny by default: refuses (403, one `permission.denied` audit entry) every view whose
+    declared policy the user does not satisfy, and every view that declares none (see
+    permissions.view_policy). Anonymous users reach only `@public` views; the others send them
+    to the login page first (LoginRequiredMiddleware runs before this one).
+
+    Also leaves a trace of probing: a signed-in user's 404 on a URL that names a record (the
+    resolver's arguments carry its id) is audited as `access.not_found`, rate-limited.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 404:
+            self._trace_not_found(request)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        user = getattr(request, "user", None)
-        match = request.resolver_match
-        if user is None or not user.is_authenticated or match is None:
-            return None
-        policy = page_policy(match.view_name, match.namespace)
-        if policy is not None:
-            predicate, what = policy
-            if not predicate(user):
-                from cadres.accounts.decorators import refuse
+        from cadres.accounts.permissions import PUBLIC, SIGNED_IN, view_policy
 
-                refuse(request, what)
+        match = request.resolver_match
+        if match is None:
+            return None
+        policy = view_policy(view_func, match.view_name, match.namespace)
+        if policy == PUBLIC:
+            return None
+        user = getattr(request, "user", None)
+        if policy is None:
+            self._refuse(request, "未声明访问规则的页面")
+        if user is None or not user.is_authenticated:
+            # A view exempt from the login requirement without being declared public.
+            self._refuse(request, "未登录")
+        if policy == SIGNED_IN:
+            return None
+        predicate, what = policy
+        if not predicate(user):
+            self._refuse(request, what)
         return None
+
+    @staticmethod
+    def _refuse(request: HttpRequest, what: str) -> None:
+        from cadres.accounts.decorators import refuse
+
+        refuse(request, what)
+
+    @staticmethod
+    def _trace_not_found(request: HttpRequest) -> None:
+        user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        if user is None or not user.is_authenticated or match is None:
+            return
+        if not (match.args or match.kwargs):
+            return
+        from cadres.accounts.services import not_found_record
+
+        not_found_record(request=request)

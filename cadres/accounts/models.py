@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -22,8 +23,10 @@ class User(AbstractUser):
 class Role(models.Model):
     """A role (角色) users are granted; what it allows is data, so an administrator can adjust it.
 
-    The defaults come from a data migration: 系统管理员, 干部科, 干部监督科, 单位信息员, 领导,
-    委员, 考察组成员.
+    The defaults come from data migrations: 系统管理员, 干部科, 干部监督科, 单位信息员, 领导,
+    委员, 考察组成员. What a role allows is its list of permission codes (`permissions`,
+    registered per module in cadres.accounts.codes); `all_units` lifts the unit scope and
+    `requires_two_factor` asks for a TOTP code after the password.
     """
 
     class Code:
@@ -38,13 +41,10 @@ class Role(models.Model):
     code = models.SlugField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=50, unique=True)
     description = models.CharField("说明", max_length=200, blank=True)
+    # Permission codes (cadres.accounts.codes), e.g. ["people.view", "audit.view"]: a list in
+    # a JSON column so a new module's codes need no migration here.
+    permissions = models.JSONField("权限", default=list, blank=True)
     all_units = models.BooleanField("不受单位范围限制", default=False)
-    sees_records = models.BooleanField("查看干部名册和信息", default=False)
-    sees_analysis = models.BooleanField("查看分析和规划", default=False)
-    sees_sensitive = models.BooleanField("查看敏感信息（身份证号、家庭、考核、举报）", default=False)
-    sees_reports = models.BooleanField("查看12380举报", default=False)
-    browses_audit = models.BooleanField("查阅审计记录", default=False)
-    manages_users = models.BooleanField("管理用户和授权", default=False)
     requires_two_factor = models.BooleanField("须使用动态口令登录", default=False)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -55,6 +55,29 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from cadres.accounts.codes import is_registered
+
+        codes = self.permissions
+        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+            raise ValidationError({"permissions": "权限须为权限代码的列表。"})
+        unknown = [code for code in codes if not is_registered(code)]
+        if unknown:
+            raise ValidationError({"permissions": f"未知的权限代码：{'、'.join(unknown)}"})
+        self.permissions = sorted(set(codes))
+
+    def has_permission(self, code: str) -> bool:
+        return code in self.permissions
+
+    @property
+    def permission_labels(self) -> list[str]:
+        """The role's codes in Chinese, in registration order (unregistered codes last)."""
+        from cadres.accounts.codes import permission_choices, permission_label
+
+        order = {code: index for index, (code, _) in enumerate(permission_choices())}
+        codes = sorted(self.permissions, key=lambda code: (order.get(code, len(order)), code))
+        return [permission_label(code) for code in codes]
 
 
 class Grant(models.Model):
@@ -113,3 +136,31 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.ip_address} {self.attempted_at:%Y-%m-%d %H:%M}"
+
+
+class LoginThrottle(models.Model):
+    """The lockout state of one username at one address; its row is locked while an attempt is
+    admitted, so concurrent attempts are counted one after another.
+
+    A password check is admitted only after it is recorded as a failed `LoginAttempt` (and
+    turned into a success once the password is right), all under this row's lock: a burst of
+    concurrent attempts can never get more than LOGIN_FAILURE_LIMIT passwords checked.
+    Failures before `counted_since` (the last success, or an administrator's unlock) do not
+    count; `locked_at` is when the current lock began (one audit entry per lock).
+    """
+
+    username = models.CharField("用户名", max_length=150)
+    ip_address = models.CharField("IP地址", max_length=45)
+    counted_since = models.DateTimeField("计数起点", null=True, blank=True)
+    locked_at = models.DateTimeField("锁定时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录锁定状态"
+        verbose_name_plural = "登录锁定状态"
+        constraints = [
+            models.UniqueConstraint(fields=["username", "ip_address"],
+                                    name="login_throttle_username_ip_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.ip_address}"

@@ -13,23 +13,42 @@ from django.utils import timezone
 from cadres.org.models import PATH_SEPARATOR
 
 CACHE_ATTRIBUTE = "_cadres_access"
-FLAGS = ("all_units", "sees_records", "sees_analysis", "sees_sensitive", "sees_reports",
-         "browses_audit", "manages_users", "requires_two_factor")
+# Role attributes that are not permission codes.
+ROLE_FLAGS = ("all_units", "requires_two_factor")
+# The capability flags roles had before permission codes, still accepted by `Access.has` and
+# the `may` template filter so that callers written against them keep working.
+LEGACY_FLAGS = {
+    "sees_records": "people.view",
+    "sees_analysis": "analytics.view",
+    "sees_sensitive": "people.view_sensitive",
+    "sees_reports": "reports.view",
+    "browses_audit": "audit.view",
+    "manages_users": "accounts.manage",
+}
+# Which unit scope each action reads (see `scope_paths`).
+ACTIONS = ("view", "change")
 
 
 @dataclass(frozen=True)
 class Access:
-    """The union of a user's current grants."""
+    """The union of a user's current grants: permission codes, role flags, unit scopes."""
 
     role_codes: frozenset[str] = frozenset()
+    permissions: frozenset[str] = frozenset()
     flags: frozenset[str] = frozenset()
     managed_paths: frozenset[str] = frozenset()
     maintained_paths: frozenset[str] = frozenset()
     is_superuser: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def has(self, flag: str) -> bool:
-        return self.is_superuser or flag in self.flags
+    def has(self, code: str) -> bool:
+        """Holds the permission code (or role flag); superusers hold every one."""
+        if self.is_superuser:
+            return True
+        code = LEGACY_FLAGS.get(code, code)
+        if code in ROLE_FLAGS:
+            return code in self.flags
+        return code in self.permissions
 
     @property
     def all_units(self) -> bool:
@@ -59,19 +78,39 @@ def access_for(user: Any) -> Access:
         .select_related("role")
         .prefetch_related("managed_units", "maintained_units")
     )
-    role_codes, flags, managed, maintained = set(), set(), set(), set()
+    role_codes: set[str] = set()
+    permissions: set[str] = set()
+    flags: set[str] = set()
+    managed: set[str] = set()
+    maintained: set[str] = set()
     for grant in grants:
         role_codes.add(grant.role.code)
-        flags.update(flag for flag in FLAGS if getattr(grant.role, flag))
+        permissions.update(code for code in grant.role.permissions or () if isinstance(code, str))
+        flags.update(flag for flag in ROLE_FLAGS if getattr(grant.role, flag))
         managed.update(unit.path for unit in grant.managed_units.all())
         maintained.update(unit.path for unit in grant.maintained_units.all())
     access = Access(
-        role_codes=frozenset(role_codes), flags=frozenset(flags),
-        managed_paths=frozenset(managed), maintained_paths=frozenset(maintained),
-        is_superuser=bool(user.is_superuser),
+        role_codes=frozenset(role_codes), permissions=frozenset(permissions),
+        flags=frozenset(flags), managed_paths=frozenset(managed),
+        maintained_paths=frozenset(maintained), is_superuser=bool(user.is_superuser),
     )
     setattr(user, CACHE_ATTRIBUTE, access)
     return access
+
+
+def scope_paths(access: Access, action: str) -> frozenset[str] | None:
+    """The unit paths (each with its subtree) whose records the action may reach; None means
+    every unit (superusers and `all_units` roles).
+
+    "view" reaches the managed and the maintained units (管理权限 ∪ 信息维护权限); "change"
+    only the maintained ones (信息维护权限). The scope says *where*; whether the user may do
+    the action at all is the permission code's question (`permissions.has_permission`).
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}: one of {', '.join(ACTIONS)}")
+    if access.all_units:
+        return None
+    return access.visible_paths if action == "view" else access.maintained_paths
 
 
 def forget_access(user: Any) -> None:

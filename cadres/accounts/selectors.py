@@ -3,7 +3,6 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-
 # A command run without --user reads as the local operator: everyone on record (it passes
 # visible_to as a superuser does). Writes without --user pass actor=None (audited as 系统).
 SYSTEM_READER = SimpleNamespace(
@@ -27,3 +26,15 @@ def relatives_of(person_id: int) -> set[int]:
 
     numbers = Relative.objects.filter(person_id=person_id).exclude(id_number="").values("id_number")
     return set(Person.objects.filter(id_number__in=numbers).values_list("pk", flat=True))
+
+
+def login_locked_usernames(*, usernames: list[str]) -> set[str]:
+    """Which of these usernames (lower-cased) are locked out of signing in at some address."""
+    from cadres.accounts.models import LoginThrottle
+    from cadres.accounts.services import locked_addresses
+
+    lowered = {name.lower() for name in usernames}
+    candidates = set(
+        LoginThrottle.objects.filter(username__in=lowered).values_list("username", flat=True)
+    )
+    return {name for name in candidates if locked_addresses(username=name)}

@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cadres.accounts.models import Grant, LoginAttempt, Role
+from cadres.accounts.actions import AccountsAction
+from cadres.accounts.models import Grant, LoginAttempt, LoginThrottle, Role
 from cadres.accounts.scopes import forget_access
 from cadres.audit.models import AuditAction
 from cadres.audit.services import record
@@ -18,46 +19,193 @@ User = get_user_model()
 
 
 def lockout_settings() -> tuple[int, dt.timedelta]:
-    failures = getattr(settings, "LOGIN_FAILURE_LIMIT", 5)
-    window = dt.timedelta(seconds=getattr(settings, "LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60))
+    failures = settings.LOGIN_FAILURE_LIMIT
+    window = dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     return failures, window
+
+
+def lockout_wording() -> str:
+    """The lockout rule in words, from the settings (login page and its error)."""
+    limit, window = lockout_settings()
+    return f"连续输错密码{limit}次，该账户在此地址将锁定{_duration_words(window)}"
+
+
+def _duration_words(window: dt.timedelta) -> str:
+    seconds = int(window.total_seconds())
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600}小时"
+    if seconds % 60 == 0:
+        return f"{seconds // 60}分钟"
+    return f"{seconds}秒"
+
+
+def _throttle_locked(username: str, ip_address: str) -> LoginThrottle:
+    """The throttle row of the pair, created when missing, locked to the end of the
+    transaction (PostgreSQL: SELECT … FOR UPDATE; SQLite: the IMMEDIATE transaction)."""
+    LoginThrottle.objects.get_or_create(username=username, ip_address=ip_address)
+    return LoginThrottle.objects.select_for_update().get(username=username,
+                                                         ip_address=ip_address)
+
+
+def _counted_failures(throttle: LoginThrottle, now: dt.datetime) -> int:
+    """Failures (and admitted checks not yet settled) of the pair inside the window, since the
+    last success or unlock."""
+    _, window = lockout_settings()
+    since = now - window
+    if throttle.counted_since is not None and throttle.counted_since > since:
+        since = throttle.counted_since
+    return LoginAttempt.objects.filter(
+        username=throttle.username, ip_address=throttle.ip_address, succeeded=False,
+        attempted_at__gte=since,
+    ).count()
 
 
 def login_is_locked(*, username: str, ip_address: str) -> bool:
     """Too many failures for this username from this address in the window (since the last
-    success)."""
-    limit, window = lockout_settings()
-    since = timezone.now() - window
-    attempts = LoginAttempt.objects.filter(
-        username=username.lower(), ip_address=ip_address, attempted_at__gte=since
-    )
-    last_success = attempts.filter(succeeded=True).order_by("-attempted_at").first()
-    failures = attempts.filter(succeeded=False)
-    if last_success is not None:
-        failures = failures.filter(attempted_at__gt=last_success.attempted_at)
-    return failures.count() >= limit
+    success or unlock). A read for display; sign-in admits attempts with login_attempt_begin."""
+    throttle = LoginThrottle.objects.filter(username=username.lower()[:150],
+                                            ip_address=ip_address).first()
+    if throttle is None:
+        throttle = LoginThrottle(username=username.lower()[:150], ip_address=ip_address)
+    limit, _ = lockout_settings()
+    return _counted_failures(throttle, timezone.now()) >= limit
 
 
 @transaction.atomic
-def login_attempt_record(*, username: str, ip_address: str, user: Any, succeeded: bool) -> bool:
-    """Record one attempt; returns True when this failure locked the account for this address."""
-    LoginAttempt.objects.create(
-        username=username.lower()[:150], ip_address=ip_address, succeeded=succeeded
-    )
-    if succeeded:
-        record(actor=user, action=AuditAction.USER_LOGGED_IN, target=user,
-               changes={"ip": ip_address})
-        return False
+def login_attempt_begin(*, username: str, ip_address: str) -> LoginAttempt | None:
+    """Admit one password check, or None when the username is locked at this address.
+
+    The attempt is recorded as a failure *before* the (slow) password check, under the lock of
+    the pair's throttle row, and turned into a success afterwards
+    (login_attempt_succeed): concurrent attempts are admitted one at a time and at most
+    LOGIN_FAILURE_LIMIT of them ever reach the password check.
+    """
+    name = username.lower()[:150]
+    throttle = _throttle_locked(name, ip_address)
+    now = timezone.now()
+    limit, _ = lockout_settings()
+    if _counted_failures(throttle, now) >= limit:
+        return None
+    return LoginAttempt.objects.create(username=name, ip_address=ip_address, attempted_at=now,
+                                       succeeded=False)
+
+
+@transaction.atomic
+def login_attempt_succeed(*, attempt: LoginAttempt, user: Any) -> None:
+    """The admitted attempt had the right password: failures before it stop counting."""
+    throttle = _throttle_locked(attempt.username, attempt.ip_address)
+    attempt.succeeded = True
+    attempt.save(update_fields=["succeeded"])
+    throttle.counted_since = timezone.now()
+    throttle.locked_at = None
+    throttle.save(update_fields=["counted_since", "locked_at"])
+    record(actor=user, action=AuditAction.USER_LOGGED_IN, target=user,
+           changes={"ip": attempt.ip_address})
+
+
+@transaction.atomic
+def login_attempt_fail(*, attempt: LoginAttempt, user: Any, username: str) -> bool:
+    """The admitted attempt had a wrong password (it already counts); returns True when the
+    pair is now locked. The lock is audited once, by the failure that reached the limit."""
+    throttle = _throttle_locked(attempt.username, attempt.ip_address)
     record(actor=None, action=AuditAction.LOGIN_FAILED, target=user,
-           target_label=username[:150], changes={"ip": ip_address, "username": username[:150]})
-    if login_is_locked(username=username, ip_address=ip_address):
-        limit, window = lockout_settings()
+           target_label=username[:150],
+           changes={"ip": attempt.ip_address, "username": username[:150]})
+    now = timezone.now()
+    limit, window = lockout_settings()
+    if _counted_failures(throttle, now) < limit:
+        return False
+    lock_is_new = (throttle.locked_at is None or throttle.locked_at < now - window
+                   or (throttle.counted_since is not None
+                       and throttle.locked_at < throttle.counted_since))
+    if lock_is_new:
+        throttle.locked_at = now
+        throttle.save(update_fields=["locked_at"])
         record(actor=None, action=AuditAction.LOGIN_LOCKED, target=user,
                target_label=username[:150],
-               changes={"ip": ip_address, "failures": limit,
+               changes={"ip": attempt.ip_address, "failures": limit,
                         "minutes": int(window.total_seconds() // 60)})
+    return True
+
+
+def login_attempt_record(*, username: str, ip_address: str, user: Any, succeeded: bool) -> bool:
+    """One whole attempt whose outcome is already known (kept for callers and tests that do
+    not check a password themselves); returns True when this failure locked the pair."""
+    attempt = login_attempt_begin(username=username, ip_address=ip_address)
+    if attempt is None:
         return True
-    return False
+    if succeeded:
+        login_attempt_succeed(attempt=attempt, user=user)
+        return False
+    return login_attempt_fail(attempt=attempt, user=user, username=username)
+
+
+def locked_addresses(*, username: str) -> list[str]:
+    """The addresses from which this username is locked out now."""
+    limit, _ = lockout_settings()
+    now = timezone.now()
+    return sorted(
+        throttle.ip_address
+        for throttle in LoginThrottle.objects.filter(username=username.lower()[:150])
+        if _counted_failures(throttle, now) >= limit
+    )
+
+
+@transaction.atomic
+def user_login_unlock(*, actor: Any, user: Any) -> list[str]:
+    """An administrator lifts the sign-in lockout of a user at every address (and the
+    back-off of the user's two-factor codes); failures before now stop counting. Returns the
+    addresses that were locked."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    addresses = locked_addresses(username=user.get_username())
+    now = timezone.now()
+    LoginThrottle.objects.filter(username=user.get_username().lower()[:150]).update(
+        counted_since=now, locked_at=None)
+    devices = TOTPDevice.objects.filter(user=user, throttling_failure_count__gt=0).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None)
+    record(actor=actor, action=AccountsAction.LOGIN_UNLOCKED, target=user,
+           changes={"addresses": addresses, "two_factor_reset": bool(devices)})
+    return addresses
+
+
+def otp_tolerance() -> int:
+    """Time steps of 30 seconds accepted either side of the server's clock
+    (OTP_TOTP_TOLERANCE)."""
+    return settings.OTP_TOTP_TOLERANCE
+
+
+def otp_free_failures() -> int:
+    """Wrong codes allowed in a row before the back-off of django-otp starts
+    (OTP_FAILURES_BEFORE_BACKOFF): a mistyped code followed at once by the right one passes."""
+    return settings.OTP_FAILURES_BEFORE_BACKOFF
+
+
+@transaction.atomic
+def otp_token_check(*, user: Any, device: Any, token: str, ip_address: str,
+                    ) -> tuple[bool, dt.datetime | None]:
+    """Check a two-factor code against the device; returns (accepted, wait until).
+
+    The device row is locked so concurrent codes are checked one at a time. The window is
+    OTP_TOTP_TOLERANCE steps either side; after OTP_FAILURES_BEFORE_BACKOFF wrong codes in a
+    row django-otp's exponential back-off applies, and `wait until` says until when.
+    A failure is audited.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+    device.tolerance = otp_tolerance()
+    if device.throttling_failure_count < otp_free_failures():
+        # In memory only: django-otp then checks without its delay; a failure stores a new time.
+        device.throttling_failure_timestamp = None
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        return False, (details or {}).get("locked_until")
+    accepted = device.verify_token(token)
+    if not accepted:
+        record(actor=user, action=AuditAction.TWO_FACTOR_FAILED, target=user,
+               changes={"ip": ip_address})
+    return accepted, None
 
 
 @transaction.atomic
@@ -206,3 +354,120 @@ def dossier_read_record(*, actor: Any, person: Any, purpose: str, detail: str) -
     """Register a read of a cadre's full file (查阅登记) with the stated purpose."""
     record(actor=actor, action=AuditAction.PERSON_VIEWED, target=person,
            changes={"purpose": purpose, "detail": detail})
+
+
+@transaction.atomic
+def admin_create(
+    *, actor: Any, username: str, password: str, full_name: str = "系统管理员",
+    must_change_password: bool = True, note: str = "安装时创建",
+) -> Any:
+    """An administrator account: a superuser holding the 系统管理员 role, so it signs in with
+    a TOTP code like any administrator (enrolling at the first sign-in) and must change the
+    password first. Used by `cadres create-admin` and the demo's `admin`."""
+    user = user_create(actor=actor, username=username, full_name=full_name, password=password,
+                       must_change_password=must_change_password, is_superuser=True)
+    grant_create(actor=actor, user=user, role=Role.objects.get(code=Role.Code.ADMIN), note=note)
+    return user
+
+
+ROLE_FIELDS = ("name", "description", "permissions", "all_units", "requires_two_factor")
+
+
+@transaction.atomic
+def role_update(*, actor: Any, role: Role, **values: Any) -> Role:
+    """Change a role's name, description, permission codes or flags; records old → new.
+
+    Every user holding the role gets the new permissions at their next request.
+    """
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    old = {name: getattr(role, name) for name in ROLE_FIELDS}
+    for name, value in values.items():
+        if name not in ROLE_FIELDS:
+            raise ValueError(f"unknown role field {name}")
+        setattr(role, name, list(value) if name == "permissions" else value)
+    role.full_clean()
+    new = {name: getattr(role, name) for name in ROLE_FIELDS}
+    changed = {name: {"old": old[name], "new": new[name]} for name in new if old[name] != new[name]}
+    if changed:
+        role.save()
+        record(actor=actor, action=AccountsAction.ROLE_UPDATED, target=role,
+               changes=changed)
+    return role
+
+
+# Traces of reads: out-of-scope lookups (404) and opened cards. Rate-limited so that the audit
+# record stays readable: one entry per user and page (or record) per ACCESS_TRACE_REPEAT_SECONDS,
+# and at most ACCESS_TRACE_HOURLY_LIMIT entries of one kind per user per hour; the entry that
+# reaches the hourly limit says so ("limit_reached").
+
+def _trace_limits() -> tuple[dt.timedelta, int]:
+    repeat = dt.timedelta(seconds=settings.ACCESS_TRACE_REPEAT_SECONDS)
+    return repeat, settings.ACCESS_TRACE_HOURLY_LIMIT
+
+
+def _trace_admission(*, actor: Any, action: str, same: dict[str, Any]) -> tuple[bool, bool]:
+    """(write the entry, it is the last one this hour) for a trace of `action` by `actor`;
+    `same` selects the earlier entries that count as the same page or record."""
+    from cadres.audit.models import AuditEvent
+
+    repeat, hourly_limit = _trace_limits()
+    now = timezone.now()
+    earlier = AuditEvent.objects.filter(actor_id=actor.pk, action=action)
+    if earlier.filter(occurred_at__gte=now - repeat, **same).exists():
+        return False, False
+    this_hour = earlier.filter(occurred_at__gte=now - dt.timedelta(hours=1)).count()
+    if this_hour >= hourly_limit:
+        return False, False
+    return True, this_hour + 1 == hourly_limit
+
+
+def _is_signed_in(request: Any) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and getattr(user, "is_authenticated", False) and user.pk is not None
+
+
+@transaction.atomic
+def not_found_record(*, request: Any) -> bool:
+    """A signed-in user got a 404 on a URL naming a record (an id outside the scope, or one
+    that does not exist): audited as `access.not_found` with the path, rate-limited. Returns
+    whether an entry was written."""
+    if not _is_signed_in(request):
+        return False
+    path = request.get_full_path()[:200]
+    admitted, last = _trace_admission(actor=request.user, action=AccountsAction.ACCESS_NOT_FOUND,
+                                      same={"target_label": path})
+    if not admitted:
+        return False
+    match = getattr(request, "resolver_match", None)
+    changes: dict[str, Any] = {"path": path}
+    if match is not None:
+        changes["view"] = match.view_name
+        changes["ids"] = {str(key): str(value) for key, value in match.kwargs.items()}
+    if last:
+        changes["limit_reached"] = True
+    record(actor=request.user, action=AccountsAction.ACCESS_NOT_FOUND, target_label=path,
+           changes=changes)
+    return True
+
+
+@transaction.atomic
+def record_view(request: Any, subject: Any,
+                action: str = AccountsAction.PERSON_CARD_VIEWED) -> bool:
+    """Record that the signed-in user opened a record (the 干部信息卡: 查阅干部信息卡), with
+    the record as target and subject, rate-limited like not_found_record. Returns whether an
+    entry was written.
+
+        record_view(request, person)   # in people.views.person_detail, after the scoped fetch
+    """
+    if not _is_signed_in(request):
+        return False
+    admitted, last = _trace_admission(
+        actor=request.user, action=str(action),
+        same={"target_type": subject._meta.label_lower, "target_id": str(subject.pk)})
+    if not admitted:
+        return False
+    changes: dict[str, Any] = {"path": request.get_full_path()[:300]}
+    if last:
+        changes["limit_reached"] = True
+    record(actor=request.user, action=str(action), target=subject, changes=changes)
+    return True

@@ -16,14 +16,11 @@ TEST_PASSWORD = "Test-pass-2026!"
 
 def ensure_default_roles() -> None:
     """The roles of the data migration, again: transactional tests (live_server) flush them."""
-    import importlib
-
-    from django.apps import apps
+    from cadres.accounts.roles import default_roles_create
 
     if Role.objects.exists():
         return
-    migration = importlib.import_module("cadres.accounts.migrations.0003_default_roles")
-    migration.create_roles(apps, None)
+    default_roles_create(Role)
 
 
 def user_with_role(
@@ -52,14 +49,25 @@ def unit_tree() -> dict[str, Any]:
 
 
 def person_in(unit: Any, name: str = "张三", **fields: Any) -> Any:
+    """A person holding a main post in `unit`, created by the org services (the only writers of
+    posts); `fields` may give the post too (post_title, rank, is_team_member, post_started_on)."""
     import datetime as dt
 
-    from cadres.people.models import Person
+    from cadres.org.models import PostSource
+    from cadres.org.services import person_create
 
-    values = {"sex": "1", "ethnicity": "01", "birth_date": dt.date(1980, 5, 1),
-              "political_status": "01", "rank": "0142"}
+    values: dict[str, Any] = {"sex": "1", "ethnicity": "01", "birth_date": dt.date(1980, 5, 1),
+                              "political_status": "01", "rank": "0142"}
     values.update(fields)
-    return Person.objects.create(name=name, unit=unit, **values)
+    return person_create(
+        actor=None, fields={"name": name, **{
+            key: value for key, value in values.items()
+            if key not in ("rank", "post_title", "is_team_member", "post_started_on")
+        }},
+        unit=unit, title=values.get("post_title", ""), rank=values["rank"],
+        is_team_member=values.get("is_team_member", False),
+        started_on=values.get("post_started_on"), source=PostSource.FORM,
+    )
 
 
 def sign_in(client: Any, user: Any) -> Any:

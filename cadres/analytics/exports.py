@@ -1,4 +1,5 @@
-"""The structure report as tables, and those tables as .xlsx (openpyxl) and .docx (python-docx).
+"""The structure report as tables, and those tables as .xlsx (core.spreadsheets.write_xlsx, the
+product's one spreadsheet writer) and .docx (python-docx).
 
 The page, the workbook and the document all show the same tables, built by `report_tables`.
 """
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cadres.analytics.selectors import DIMENSIONS, TOTALS, percent
+from cadres.core.spreadsheets import Sheet, Styled, write_xlsx
 
 TITLE = "干部队伍结构分析"
 HEADERS = ("项目", "人数", "占比（%）")
@@ -50,35 +52,16 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
 
 
 def structure_xlsx(report: dict[str, Any], *, scope: str, as_of: str) -> bytes:
-    """One sheet, 结构分析, with every table under a title, the scope and the as-of date."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "结构分析"
-    bold = Font(bold=True)
-    sheet.append([TITLE])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(["范围", scope])
-    sheet.append(["截止日期", as_of])
+    """One sheet, 结构分析, with every table under a title, the scope and the as-of date,
+    written by core.spreadsheets.write_xlsx (so a unit name like "=…" stays text)."""
+    rows: list[list[object]] = [[Styled(TITLE, bold=True, size=14)], ["范围", scope], ["截止日期", as_of]]
     for table in report_tables(report):
-        sheet.append([])
-        sheet.append([table.heading])
-        sheet.cell(row=sheet.max_row, column=1).font = bold
-        sheet.append(list(HEADERS))
-        for cell in sheet[sheet.max_row]:
-            cell.font = bold
-        for name, count, share in table.rows:
-            sheet.append([name, count, share])
-            if share is not None:
-                sheet.cell(row=sheet.max_row, column=3).number_format = "0.00"
-    sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 12
-    sheet.column_dimensions["C"].width = 12
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        rows += [[], [Styled(table.heading, bold=True)], [Styled(header, bold=True) for header in HEADERS]]
+        rows += [
+            [name, count, share if share is None else Styled(share, number_format="0.00")]
+            for name, count, share in table.rows
+        ]
+    return write_xlsx([Sheet("结构分析", [], rows, widths={"A": 28, "B": 12, "C": 12})])
 
 
 def structure_docx(report: dict[str, Any], *, scope: str, as_of: str) -> bytes:

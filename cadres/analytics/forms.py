@@ -1,7 +1,7 @@
 """The structure page's filter: scope, as-of date, team members only, age bands."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -25,8 +25,9 @@ class StructureForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.visible_to(actor).order_by("path")
-        self.fields["unit"].label_from_instance = lambda unit: unit.path
+        unit_field = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit_field.queryset = Unit.objects.visible_to(actor).order_by("path")
+        unit_field.label_from_instance = lambda unit: unit.path  # type: ignore[assignment]
 
     def clean_bands(self) -> list[AgeBand]:
         text = (self.cleaned_data.get("bands") or "").replace("，", ",").strip()

@@ -1,8 +1,11 @@
 """Reads for structure analysis (结构分析): counts and percentages over a scope at an as-of date.
 
-Every figure is computed with GROUP BY in the database over the short code columns of
-Person; Python only combines the few hundred groups that come back. The counting
-conventions are those of the roster template (shared/fixtures/ROSTER_TEMPLATE.md):
+A report counts the people in post on the as-of date, with the rank they had then, from the
+post history (org.selectors.people_on says who, and how it is read fast). Every figure is
+computed with GROUP BY in the database over the short code columns of Person; Python only
+combines the few hundred groups that come back, and corrects them for the people whose post
+on the date is not their current one. The counting conventions are those of the roster
+template (shared/fixtures/ROSTER_TEMPLATE.md), and the measures those of core.measures:
 
 - age (年龄) is whole years at the as-of date; with only a birth month the birthday is the
   1st, which is what Person.birth_date holds in that case;
@@ -12,7 +15,7 @@ conventions are those of the roster template (shared/fixtures/ROSTER_TEMPLATE.md
 - highest education (最高学历) is the higher of full-time and in-service education;
   大学以上 is 大学本科 or 研究生; 研究生学历或硕士学位 is highest education 研究生 or a
   硕士/博士 degree in either column; first education (第一学历) is full-time education;
-- a percentage is count ÷ total × 100, rounded half up to two decimals.
+- a percentage is count ÷ total × 100, rounded half up to two decimals (core.measures).
 """
 
 from __future__ import annotations
@@ -20,14 +23,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import connections
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
-from cadres.core import codes
-from cadres.org.models import Assignment, Unit
+from cadres.core import codes, measures
+from cadres.core.dates import age_on
+from cadres.core.measures import percent
+from cadres.org.models import Unit
+from cadres.org.selectors import PeopleOnDate, people_on
 from cadres.people.models import Person
 
 AgeBand = tuple[int | None, int | None]
@@ -94,14 +100,6 @@ def age_band_label(band: AgeBand) -> str:
     return f"{low}-{high}岁"
 
 
-def percent(count: int, total: int) -> float:
-    """count ÷ total × 100, rounded half up to two decimals (0 for an empty scope)."""
-    if not total:
-        return 0.0
-    value = Decimal(count * 100) / Decimal(total)
-    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
 def figure(count: int, total: int) -> dict[str, Any]:
     return {"count": count, "percent": percent(count, total)}
 
@@ -113,43 +111,25 @@ def structure_people(
     unit: Unit | None,
     team_members_only: bool,
     include_subunits: bool = True,
-) -> QuerySet[Person]:
-    """The people a structure report counts.
+) -> PeopleOnDate:
+    """The people a structure report counts: those in post on `as_of`, from the post history.
 
     The scope is `unit` with its subtree (only the unit itself when `include_subunits` is
-    false), or everyone the actor may see when `unit` is None.
+    false), or every unit the actor may see when `unit` is None. A person counts when he held
+    a post on the date (org.selectors: started on or before it — an undated post from his
+    参加工作时间, or always when that is missing too — and not ended on or before it) and his
+    post of record then (the main post, 主职) is in the scope; his rank is that post's. With
+    `team_members_only`, he counts when he held a team post (班子成员) in the scope on the
+    date, a concurrent post (兼任) included. A person not yet in post, or gone, is not counted;
+    a person is counted once.
 
-    Without `team_members_only` the report counts the people currently in post whose current
-    unit is in scope: the roster as it stands, with ages (and nothing else) taken at `as_of`.
-    People are not on record for the past, so a past as-of date ages today's roster.
-
-    With `team_members_only` it counts the people who were leadership-team members (班子成员)
-    at `as_of` by their posts' dates: a team assignment in a unit in scope with
-    started_on ≤ as_of (or no start recorded) and ended_on empty or after as_of. A person
-    joining the team after the as-of date, or leaving it on or before, is not counted; a
-    person with two such posts is counted once.
-
-    In both cases the other figures (post level, education, political status…) are those of
-    the current record, since only posts keep their history.
+    Age is taken at `as_of`. Education, political status, ethnicity and titles are the current
+    record's, since only posts keep their history.
     """
-    people = Person.objects.visible_to(actor)
-    units = None
-    if unit is not None:
-        units = (
-            Unit.objects.subtree_of(unit).values("pk")
-            if include_subunits
-            else Unit.objects.filter(pk=unit.pk).values("pk")
-        )
-    if not team_members_only:
-        return people.filter(unit__in=units) if units is not None else people
-    posts = Assignment.objects.filter(
-        Q(started_on__lte=as_of) | Q(started_on__isnull=True),
-        Q(ended_on__isnull=True) | Q(ended_on__gt=as_of),
-        is_team_member=True,
+    return people_on(
+        actor=actor, as_of=as_of, unit=unit, team_members_only=team_members_only,
+        include_subunits=include_subunits, fields=_ROW_FIELDS,
     )
-    if units is not None:
-        posts = posts.filter(unit__in=units)
-    return people.filter(pk__in=posts.values("person_id"))
 
 
 def structure_report(
@@ -173,17 +153,42 @@ def structure_report(
         actor=actor, as_of=as_of, unit=unit, team_members_only=team_members_only,
         include_subunits=include_subunits,
     )
-    return structure_report_for(people, as_of=as_of, age_bands=age_bands)
+    groups = _group_counts(people.base, as_of=as_of)
+    taken = [person.values for person in people.changed if person.in_base]
+    added = [
+        {**person.values, "rank": person.post.rank}
+        for person in people.changed if person.post is not None
+    ]
+    _count_rows(groups, taken, as_of=as_of, sign=-1)
+    _count_rows(groups, added, as_of=as_of, sign=1)
+    return _report_from_counts(groups, as_of=as_of, age_bands=age_bands)
 
 
-def structure_report_for(
-    people: QuerySet[Person], *, as_of: dt.date, age_bands: Sequence[AgeBand] | None = None
+def _count_rows(
+    groups: dict[str, Counter[Any]], rows: list[dict[str, Any]], *, as_of: dt.date, sign: int
+) -> None:
+    """Add (sign 1) or take away (sign -1) people's rows, as _group_counts counts them."""
+    if not rows:
+        return
+    change = Counter.update if sign > 0 else Counter.subtract
+    change(groups["age"], ((row["sex"], age_on(row["birth_date"], as_of)) for row in rows))
+    for name, columns in _GROUPINGS.items():
+        if name != "age":
+            change(groups[name], (row[columns[0]] for row in rows))
+    change(groups["master_degree"], (
+        row["highest_education"] for row in rows
+        if measures.has_master_or_doctor_degree(row["full_time_degree"], row["in_service_degree"])
+    ))
+
+
+def _report_from_counts(
+    groups: dict[str, Counter[Any]], *, as_of: dt.date, age_bands: Sequence[AgeBand] | None = None
 ) -> dict[str, Any]:
-    """structure_report over any queryset of people (plans reuse it for their own scopes)."""
+    """The report's figures from the counts of every grouping (see _group_counts)."""
     bands = list(age_bands or DEFAULT_AGE_BANDS)
-    people = people.order_by()
-
-    groups = _group_counts(people, as_of=as_of)
+    for counts in groups.values():
+        for key in [key for key, count in counts.items() if not count]:
+            del counts[key]
     by_birth = groups["age"]
     total = sum(by_birth.values())
     histogram = Counter[int]()
@@ -197,8 +202,12 @@ def structure_report_for(
     first = groups["full_time_education"]
     ranks = groups["rank"]
     titles = groups["professional_title"]
-    postgraduate_or_master = highest[codes.POSTGRADUATE] + sum(
-        count for code, count in groups["master_degree"].items() if code != codes.POSTGRADUATE
+    # 研究生学历或硕士学位: the postgraduates, and the others holding a 硕士/博士 degree.
+    postgraduate_or_master = sum(
+        count for code, count in highest.items() if measures.is_postgraduate_or_master(code, "", "")
+    ) + sum(
+        count for code, count in groups["master_degree"].items()
+        if not measures.is_postgraduate_or_master(code, "", "")
     )
 
     def named(counts: Counter[str], table: str) -> dict[str, dict[str, Any]]:
@@ -220,8 +229,12 @@ def structure_report_for(
         })
     labels = [age_band_label(band) for band in bands]
 
-    cpc = sum(statuses[code] for code in codes.CPC_MEMBER_CODES)
-    university = sum(highest[code] for code in codes.UNIVERSITY_OR_ABOVE)
+    cpc = sum(count for code, count in statuses.items() if measures.is_cpc_member(code))
+    non_party = sum(count for code, count in statuses.items() if measures.is_non_party(code))
+    minority = sum(count for code, count in ethnicities.items() if measures.is_minority(code))
+    university = sum(
+        count for code, count in highest.items() if measures.is_bachelor_or_above(code)
+    )
     with_title = total - titles.get("", 0)
     secondary = sum(highest[code] for code in SECONDARY_OR_BELOW_CODES)
     education_summary = {
@@ -238,10 +251,7 @@ def structure_report_for(
     rank_summary[CLERK_RANKS] = figure(sum(ranks[code] for code in CLERK_RANK_CODES), total)
 
     ages_total = sum(age * count for age, count in histogram.items())
-    average = (
-        float((Decimal(ages_total) / Decimal(total)).quantize(Decimal("0.01"), ROUND_HALF_UP))
-        if total else 0.0
-    )
+    average = measures.round_half_up(Decimal(ages_total) / Decimal(total)) if total else 0.0
     return {
         "as_of": as_of.isoformat(),
         "total": total,
@@ -257,10 +267,10 @@ def structure_report_for(
         },
         "gender": {name: figure(sexes[code], total) for code, name in codes.Sex.choices},
         "ethnicity": named(ethnicities, "ethnicity"),
-        "minority": figure(total - ethnicities.get(codes.HAN, 0), total),
+        "minority": figure(minority, total),
         "political_status": named(statuses, "political_status"),
         "cpc_members": figure(cpc, total),
-        "non_party": figure(total - cpc, total),
+        "non_party": figure(non_party, total),
         "education": named(highest, "education"),
         "education_summary": education_summary,
         "bachelor_or_above": figure(university, total),
@@ -303,6 +313,12 @@ _GROUPINGS: dict[str, tuple[str, ...]] = {
     "rank": ("rank",),
     "professional_title": ("professional_title",),
 }
+# The Person fields a changed person's row carries (see org.selectors.PeopleOnDate).
+_ROW_FIELDS = (
+    "birth_date", "sex", "ethnicity", "political_status", "highest_education",
+    "full_time_education", "full_time_degree", "in_service_degree", "rank",
+    "professional_title",
+)
 
 
 def _group_counts(people: QuerySet[Person], *, as_of: dt.date) -> dict[str, Counter[Any]]:
@@ -319,9 +335,7 @@ def _group_counts(people: QuerySet[Person], *, as_of: dt.date) -> dict[str, Coun
     birthday falls after the as-of day, which is all the age at the as-of date depends on:
     a few hundred rows reach Python, not one per birth date.
     """
-    has_master_degree = Q(full_time_degree__in=MASTER_OR_DOCTOR) | Q(
-        in_service_degree__in=MASTER_OR_DOCTOR
-    )
+    has_master_degree = measures.master_or_doctor_degree_q()
     people = people.order_by()
     counts: dict[str, Counter[Any]] = {name: Counter() for name in _GROUPINGS}
     counts["master_degree"] = Counter()
@@ -330,6 +344,12 @@ def _group_counts(people: QuerySet[Person], *, as_of: dt.date) -> dict[str, Coun
     connection = connections[people.db]
     if people.query.where and connection.vendor == "postgresql":
         return _group_counts_in_one_scan(people, has_master_degree, counts, as_of=as_of)
+    if people.query.where:
+        # Part of the people on SQLite: one read of their rows, counted here, costs less
+        # than seven GROUP BYs each evaluating the scope's subqueries again.
+        person_rows = [dict(zip(_ROW_FIELDS, row)) for row in people.values_list(*_ROW_FIELDS)]
+        _count_rows(counts, person_rows, as_of=as_of, sign=1)
+        return counts
     for name, columns in _GROUPINGS.items():
         if name == "highest_education":
             # Counting a column of the index (never NULL) keeps the scan index-only.
@@ -362,7 +382,7 @@ def _births_by_year_sql(
     if vendor == "postgresql":
         year = 'EXTRACT(YEAR FROM "birth_date")::integer'
         later = '(EXTRACT(MONTH FROM "birth_date") * 100 + EXTRACT(DAY FROM "birth_date")) > %s'
-        after = as_of.month * 100 + as_of.day
+        after: int | str = as_of.month * 100 + as_of.day
     else:
         # SQLite keeps dates as ISO text, 'YYYY-MM-DD'.
         year = 'CAST(substr("birth_date", 1, 4) AS INTEGER)'

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from cadres.analytics.exports import report_tables, structure_docx, structure_xlsx
 from cadres.analytics.forms import as_of_label, scope_label, structure_form
 from cadres.analytics.selectors import structure_report
+from cadres.org.selectors import IN_POST_RULE
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -29,7 +30,7 @@ def _report(request: HttpRequest) -> tuple[Any, dict[str, Any] | None]:
 
 def structure(request: HttpRequest) -> HttpResponse:
     form, report = _report(request)
-    context: dict[str, Any] = {"form": form, "report": report}
+    context: dict[str, Any] = {"form": form, "report": report, "in_post_rule": IN_POST_RULE}
     if report is not None:
         context["tables"] = report_tables(report)
         context["query"] = request.GET.urlencode()
@@ -52,7 +53,8 @@ def structure_export_docx(request: HttpRequest) -> HttpResponse:
 def _export(request: HttpRequest, build: Any, content_type: str, suffix: str) -> HttpResponse:
     form, report = _report(request)
     if report is None:
-        return render(request, "analytics/structure.html", {"form": form}, status=400)
+        return render(request, "analytics/structure.html",
+                      {"form": form, "in_post_rule": IN_POST_RULE}, status=400)
     content = build(report, scope=report["scope"], as_of=report["as_of_label"])
     response = HttpResponse(content, content_type=content_type)
     file_name = f"structure-{report['as_of']}.{suffix}"

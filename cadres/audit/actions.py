@@ -8,6 +8,10 @@ Each module declares its actions as a `TextChoices` class and registers it here
 from django.db import models
 
 _LABELS: dict[str, str] = {}
+_READS: set[str] = set()
+# By convention an action whose name ends in "viewed" (person.viewed, person.card_viewed)
+# records a read (查阅), not a change.
+READ_SUFFIX = "viewed"
 
 
 def register(actions: type[models.TextChoices]) -> type[models.TextChoices]:
@@ -25,3 +29,18 @@ def label_for(action: str) -> str:
 def action_choices() -> list[tuple[str, str]]:
     """Every registered action, as (name, label), in registration order."""
     return list(_LABELS.items())
+
+
+def register_reads(*actions: str) -> None:
+    """Mark actions that record a read, not a change (besides the `…viewed` convention), so
+    a record's change history (档案变更记录) leaves them out."""
+    _READS.update(str(action) for action in actions)
+
+
+def is_read(action: str) -> bool:
+    return action in _READS or action.endswith(READ_SUFFIX)
+
+
+def read_actions() -> frozenset[str]:
+    """The actions registered as reads (the `…viewed` ones aside)."""
+    return frozenset(_READS)

@@ -2,7 +2,8 @@
 
 import contextvars
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.http import HttpRequest, HttpResponse
 
@@ -12,6 +13,17 @@ REQUEST_ID_HEADER = "X-Request-Id"
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+@contextmanager
+def request_id_as(request_id: str) -> Iterator[None]:
+    """Events written inside carry this request id: a background job carries the id of the
+    request that started it."""
+    token = _request_id.set(request_id)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)
 
 
 class RequestIdMiddleware:

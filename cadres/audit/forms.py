@@ -26,11 +26,18 @@ class AuditFilterForm(forms.Form):
                               widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(label="关键词", required=False, max_length=100,
                            widget=forms.TextInput(attrs={"type": "search",
-                                                         "placeholder": "对象或操作人"}))
+                                                         "placeholder": "干部、对象或操作人"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor=None, **kwargs):
+        """With an actor, the person and unit choices are those the actor may see, so a
+        filter cannot name a cadre or unit outside the actor's scope."""
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = get_user_model().objects.order_by("username")
+        if actor is not None:
+            self.fields["person"].queryset = Person.objects.visible_to(actor)
+            self.fields["unit"].queryset = Unit.objects.visible_to(actor)
+        self.fields["person"].error_messages["invalid_choice"] = "该干部不存在或不在您的查看范围内。"
+        self.fields["unit"].error_messages["invalid_choice"] = "该单位不存在或不在您的查看范围内。"
 
     def clean(self):
         cleaned = super().clean()

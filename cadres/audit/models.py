@@ -83,6 +83,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
             models.Index(fields=["subject_type", "subject_id", "id"], name="audit_subject_idx"),
             models.Index(fields=["occurred_at"], name="audit_time_idx"),
+            # The action filter, and finding the roster imports written before per-person rows.
+            models.Index(fields=["action", "id"], name="audit_action_idx"),
         ]
 
     def __str__(self) -> str:
@@ -100,3 +102,6 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     entry_count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"审计记录链头（{self.entry_count} 条）"

@@ -93,7 +93,7 @@ _ALIASES = {
 }
 
 TABLES = {
-    "sex": {code: label for code, label in Sex.choices},
+    "sex": dict(Sex.choices),
     "ethnicity": ETHNICITY,
     "political_status": POLITICAL_STATUS,
     "education": EDUCATION,

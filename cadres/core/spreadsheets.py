@@ -3,34 +3,66 @@
 Files are recognised by their content, not their name: .xlsx is a zip, .xls an OLE2
 compound file, anything else must decode as UTF-8 or GB18030 text (what Chinese
 Windows Excel writes for "CSV") to be read as CSV.
+
+This module is the interface: `read_workbook` (raising `UnreadableFile` with a Chinese
+message), `Workbook`, `write_xlsx` (the one writer of every spreadsheet the product hands
+out) and `control_character`. The .xlsx fast and defensive paths behind it (a large sheet
+read in parts, the XML checks, facts about single cells) are in `cadres.core.xlsx_parts`.
 """
 
 import csv
 import io
-import posixpath
-import queue
 import re
-import threading
-import time
 import zipfile
-import zlib
-from collections.abc import Generator, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from xml.etree import ElementTree
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineWorkbook
+
+from cadres.core import xlsx_parts
+from cadres.core.xlsx_parts import (
+    NOT_A_SPREADSHEET,
+    CellNotes,
+    SheetParts,
+    UnreadableFile,
+    calamine_errors,
+    check_xml_entries,
+    human_size,
+    large_sheets,
+    sheet_cell_notes,
+)
+
+__all__ = [
+    "NOT_A_SPREADSHEET", "CellNotes", "Sheet", "Styled", "UnreadableFile", "Workbook", "check_size",
+    "control_character", "human_size", "parse_workbook", "read_workbook", "write_xlsx",
+]
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# Text files have no control characters but tab and line ends; binary files almost always do.
+# The C0 control characters and DEL, but tab, line feed and carriage return: a cell may hold
+# those three (Alt+Enter in Excel makes a line break; they are whitespace, shown as such).
+# The others are invisible, break XML (Excel cannot save them) and PostgreSQL refuses NUL.
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_NAMES = (
+    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI "
+    "DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US"
+).split()
 
 
-class UnreadableFile(ValueError):
-    """The file is empty, too large, or not a spreadsheet; the message says which, in Chinese."""
+def control_character(text: str) -> str | None:
+    """The name of the first control character `text` holds that no cell may (NUL, ESC, …),
+    or None; see _CONTROL_CHARACTERS for which are refused and why."""
+    found = _CONTROL_CHARACTERS.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    return "DEL" if code == 0x7F else _CONTROL_NAMES[code]
+
+
+def control_character_message(name: str) -> str:
+    """The reason given for a cell holding the control character `name`."""
+    return f"含有不可见的控制字符（{name}），请删除后重新导入"
 
 
 Rows = list[list[object]]
@@ -42,13 +74,16 @@ class Workbook:
     all the file's sheets, `sheets` those read (all, or the ones asked for).
 
     A large .xlsx sheet may instead be in `parted`, read in parts on other threads: take its
-    rows with `sheet_parts`, which works for every sheet read.
+    rows with `sheet_parts`, which works for every sheet read. `content` is the file, kept
+    for `cell_notes`.
     """
 
     format: str
     sheets: dict[str, Rows]
     sheet_names: list[str] = field(default_factory=list)
-    parted: dict[str, "SheetParts"] = field(default_factory=dict)
+    parted: dict[str, SheetParts] = field(default_factory=dict)
+    content: bytes = field(default=b"", repr=False)
+    _notes: dict[str, CellNotes] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.sheet_names:
@@ -75,6 +110,16 @@ class Workbook:
             rows += part
         return rows
 
+    def cell_notes(self, name: str) -> CellNotes:
+        """What the values do not say about the sheet's cells (merged ranges, formulas saved
+        without a result, Excel's serial 60), for explaining an error; .xlsx only, read from
+        its XML on first asking. Other formats have no notes."""
+        if self.format != "xlsx" or not self.content:
+            return CellNotes()
+        if name not in self._notes:
+            self._notes[name] = sheet_cell_notes(self.content, name)
+        return self._notes[name]
+
     @property
     def seconds_waited(self) -> float:
         """How long the reader of parted sheets waited for parts still being parsed."""
@@ -92,17 +137,6 @@ _OTHER_FORMATS = (
     (b"\x1f\x8b", "gzip 压缩包"),
     (b"{\\rtf", "RTF 文档"),
 )
-NOT_A_SPREADSHEET = "文件不是电子表格（应为 .xlsx、.xls 或 .csv）"
-
-
-def human_size(size: int) -> str:
-    if size >= 1073741824:
-        return f"{size / 1073741824:.1f} GB"
-    if size >= 1048576:
-        return f"{size / 1048576:.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size} 字节"
 
 
 def check_size(size: int, *, max_bytes: int) -> None:
@@ -126,6 +160,7 @@ def read_workbook(content: bytes, *, max_bytes: int, sheets: Iterable[str] | Non
         raise UnreadableFile("文件是空的")
     if content.startswith(XLSX_MAGIC):
         _check_inflated_size(content)
+        check_xml_entries(content)
     return parse_workbook(content, sheets=sheets)
 
 
@@ -144,6 +179,12 @@ def _check_inflated_size(content: bytes) -> None:
         )
 
 
+# A sheet of over PART_BYTES of XML is read in parts (xlsx_parts.SheetParts), the first of
+# FIRST_PART_BYTES so that checking starts at once; tests lower both to cut small sheets.
+PART_BYTES = xlsx_parts.PART_BYTES
+FIRST_PART_BYTES = xlsx_parts.FIRST_PART_BYTES
+
+
 def parse_workbook(content: bytes, *, sheets: Iterable[str] | None = None) -> Workbook:
     """The parser proper (calamine for .xlsx/.xls, csv for text); see read_workbook."""
     for magic, kind in _OTHER_FORMATS:
@@ -151,240 +192,31 @@ def parse_workbook(content: bytes, *, sheets: Iterable[str] | None = None) -> Wo
             raise UnreadableFile(f"文件不是电子表格，而是 {kind}（应为 .xlsx、.xls 或 .csv）")
     if content.startswith(XLSX_MAGIC) or content.startswith(XLS_MAGIC):
         kind = "xlsx" if content.startswith(XLSX_MAGIC) else "xls"
-        with _calamine_errors(kind, content):
+        with calamine_errors(kind, content):
             book = CalamineWorkbook.from_filelike(io.BytesIO(content))
             wanted_names = None if sheets is None else set(sheets)
             wanted = [name for name in book.sheet_names if wanted_names is None or name in wanted_names]
-            parted = _large_sheets(content, wanted) if kind == "xlsx" else {}
-            read = {
-                name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            parted = (
+                large_sheets(content, wanted, size=PART_BYTES, first_size=FIRST_PART_BYTES)
+                if kind == "xlsx" else {}
+            )
+            read: dict[str, Rows] = {
+                name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)  # type: ignore[misc]
                 for name in wanted if name not in parted
             }
-        return Workbook(format=kind, sheets=read, sheet_names=list(book.sheet_names), parted=parted)
+        return Workbook(
+            format=kind, sheets=read, sheet_names=list(book.sheet_names), parted=parted, content=content
+        )
     return Workbook(format="csv", sheets={"": _read_csv(content)})
 
 
-@contextmanager
-def _calamine_errors(kind: str, content: bytes) -> Iterator[None]:
-    """Calamine's (and zipfile's) errors as UnreadableFile, which says what is wrong in Chinese."""
-    try:
-        yield
-    except UnreadableFile:
-        raise
-    except (
-        CalamineError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError,
-        NotImplementedError, RuntimeError,  # zipfile: an unknown compression, version or encryption
-    ) as error:
-        if kind == "xlsx" and not _zip_has_workbook(content):
-            # A whole zip without a workbook part: .docx, .zip and the like.
-            raise UnreadableFile(NOT_A_SPREADSHEET) from error
-        raise UnreadableFile(f"无法读取该 {kind} 文件，文件可能已损坏（{error}）") from error
-
-
-# A sheet whose XML is larger than PART_BYTES is read in parts of about that size, two at a time
-# on other threads: calamine parses without holding the GIL, so the caller checks the rows of
-# one part while the next ones are parsed (a 100,000-row roster is about 60 MB of XML). The
-# first part is small, so that checking starts at once.
-PART_BYTES = 16 * 1024 * 1024
-FIRST_PART_BYTES = 1024 * 1024
-PART_THREADS = 2
-
-
-def _large_sheets(content: bytes, names: list[str]) -> dict[str, "SheetParts"]:
-    """The sheets among `names` large enough to read in parts, where the file allows it (any
-    doubt about the file, and the sheets are read whole, as calamine reads them)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            entries, supporting = _xlsx_layout(archive)
-            sizes = {info.filename: info.file_size for info in archive.infolist()}
-    except Exception:  # noqa: BLE001 — any fault here only means: read it whole
-        return {}
-    return {
-        name: SheetParts(content, name, entries[name], supporting)
-        for name in names
-        if sizes.get(entries.get(name, ""), 0) > PART_BYTES
-    }
-
-
-_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-
-
-def _xlsx_layout(archive: zipfile.ZipFile) -> tuple[dict[str, str], list[str]]:
-    """Sheet name → the zip entry of its XML; and the entries a workbook of one sheet needs
-    besides (the package parts, the workbook, its shared strings and styles), from
-    xl/workbook.xml and its relationships."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-
-    def entry(target: str) -> str:
-        return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-
-    targets = {item.get("Id"): item for item in relationships.iterfind("{*}Relationship")}
-    sheets = {}
-    for sheet in workbook.iterfind(".//{*}sheet"):
-        relation = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), None)
-        if relation in targets and targets[relation].get("Target"):
-            sheets[sheet.get("name", "")] = entry(targets[relation].get("Target", ""))
-    supporting = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"] + [
-        entry(item.get("Target", ""))
-        for item in targets.values()
-        if item.get("Type", "").removeprefix(_RELATIONSHIPS) in ("sharedStrings", "styles") and item.get("Target")
-    ]
-    names = set(archive.namelist())
-    return sheets, [name for name in supporting if name in names]
-
-
-class SheetParts:
-    """A large .xlsx sheet, read in parts of consecutive rows.
-
-    One thread inflates the sheet's XML and cuts it between rows; each part, with the
-    workbook's shared strings and styles, makes a small workbook of its own, which calamine
-    reads on a worker thread. The rows say their numbers, so a part reads exactly as those
-    rows of the whole sheet; the sheet is cut only before a numbered row. At most a few
-    parts are read ahead of the one being checked, so memory stays bounded.
-    """
-
-    def __init__(self, content: bytes, name: str, entry: str, supporting: list[str]):
-        self.content, self.name, self.entry, self.supporting = content, name, entry, supporting
-        self.waited = 0.0  # seconds the reader of the parts spent waiting for them
-
-    def parts(self) -> Iterator[tuple[int, Rows]]:
-        ready: queue.SimpleQueue[Future[tuple[int, Rows]] | BaseException | None] = queue.SimpleQueue()
-        ahead = threading.Semaphore(PART_THREADS + 1)  # parts handed to the workers, not yet taken
-        stopped = threading.Event()
-        executor = ThreadPoolExecutor(max_workers=PART_THREADS, thread_name_prefix="sheet-part")
-        threading.Thread(
-            target=self._cut, args=(executor, ready, ahead, stopped), name="sheet-cut", daemon=True
-        ).start()
-        try:
-            while True:
-                waiting_since = time.perf_counter()
-                with _calamine_errors("xlsx", self.content):
-                    item = ready.get()
-                    if item is None:
-                        return
-                    if isinstance(item, BaseException):
-                        raise item
-                    part = item.result()
-                ahead.release()
-                self.waited += time.perf_counter() - waiting_since
-                yield part
-        finally:
-            stopped.set()
-            executor.shutdown(wait=False, cancel_futures=True)
-
-    def _cut(
-        self, executor: ThreadPoolExecutor, ready: "queue.SimpleQueue[Any]", ahead: threading.Semaphore,
-        stopped: threading.Event,
-    ) -> None:
-        """Hand each part to the workers as soon as it is inflated, in order (on its own thread)."""
-        try:
-            with zipfile.ZipFile(io.BytesIO(self.content)) as archive:
-                supporting = {name: archive.read(name) for name in self.supporting}
-                with archive.open(self.entry) as stream:
-                    chunks = iter(lambda: stream.read(1024 * 1024), b"")
-                    for xml in sheet_xml_parts(chunks, first_size=FIRST_PART_BYTES, size=PART_BYTES):
-                        while not ahead.acquire(timeout=0.05):
-                            if stopped.is_set():
-                                return
-                        if stopped.is_set():
-                            return
-                        ready.put(executor.submit(self._read_part, supporting, xml))
-        except BaseException as error:  # handed to the reader, which raises it
-            ready.put(error)
-        finally:
-            ready.put(None)
-
-    def _read_part(self, supporting: dict[str, bytes], xml: bytes) -> tuple[int, Rows]:
-        output = io.BytesIO()
-        with zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) as part:
-            for name, data in supporting.items():
-                part.writestr(name, data)
-            part.writestr(self.entry, xml)
-        del xml
-        output.seek(0)
-        sheet = CalamineWorkbook.from_filelike(output).get_sheet_by_name(self.name)
-        if sheet.start is None:
-            return 0, []
-        first_row, first_column = sheet.start
-        rows = sheet.to_python(skip_empty_area=True)
-        if first_column:
-            padding = [""] * first_column
-            rows = [padding + row for row in rows]
-        return first_row, rows
-
-
-_SHEET_DATA, _SHEET_END = b"<sheetData>", b"</sheetData></worksheet>"
-# Where no <sheetData> appears within this many bytes, the sheet is not cut.
-_HEAD_LIMIT = 1024 * 1024
-# A row tag (any whitespace after the name), and the row number among its attributes.
-_ROW_TAG = re.compile(rb"<row\s[^>]*>")
-_ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"']")
-# Text in which a row tag may appear without being one: there the sheet is not cut further.
-_UNPARSED_TEXT = (b"<![CDATA[", b"<!--")
-
-
-def sheet_xml_parts(chunks: Iterable[bytes], *, first_size: int, size: int) -> Iterator[bytes]:
-    """A worksheet's XML, arriving in chunks, as the XML of sheets each holding a run of its
-    rows: the first of about `first_size` bytes, the others of about `size`. Each part has the
-    sheet's head (everything before the rows) and is closed as a sheet is.
-
-    The XML is cut only before a row that gives its number (r="…"); where the rows do not, or
-    the layout is not the plain one (a namespace prefix), the one part is the whole sheet. From
-    a CDATA section or a comment on, it is not cut further (a row tag there is only text).
-    """
-    chunks = iter(chunks)
-    pending = bytearray()
-    head: bytes | None = None
-    target: float = first_size
-    scanned = 0  # no row tag starts in pending before this
-    for chunk in chunks:
-        pending += chunk
-        if head is None:
-            opening = pending.find(_SHEET_DATA)
-            if opening < 0:
-                if len(pending) > _HEAD_LIMIT:
-                    break
-                continue
-            head = bytes(pending[:opening + len(_SHEET_DATA)])
-            if b"<worksheet" not in head:
-                break
-            del pending[:len(head)]
-        if any(pending.find(marker, max(0, len(pending) - len(chunk) - 8)) >= 0 for marker in _UNPARSED_TEXT):
-            target = float("inf")
-        while len(pending) > target:
-            tag = _ROW_TAG.search(pending, max(int(target), scanned))
-            if tag is None:
-                # No whole row tag there yet: look again from its possible start next time.
-                scanned = max(int(target), len(pending) - 1024)
-                break
-            if not _ROW_NUMBER.search(tag.group()):
-                target = float("inf")
-                break
-            cut = tag.start()
-            yield head + bytes(pending[:cut]) + _SHEET_END
-            del pending[:cut]
-            target, scanned = size, 0
-    else:
-        yield (head or b"") + bytes(pending)
-        return
-    # Not to be cut: the whole sheet, as it is.
-    for chunk in chunks:
-        pending += chunk
-    yield bytes(pending)
-
-
-def _zip_has_workbook(content: bytes) -> bool:
-    """False for a readable zip with no xl/ part; True otherwise (a damaged file says so)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return any(name.startswith("xl/") for name in archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return True
+# A text with more control characters than this in its first 4 KB is a binary file, not a CSV;
+# one or two are a careless cell, which the roster check names by row and column.
+_BINARY_CONTROL_CHARACTERS = 4
 
 
 def _read_csv(content: bytes) -> list[list[object]]:
-    if b"\x00" in content[:4096]:
+    if content[:4096].count(b"\x00") > _BINARY_CONTROL_CHARACTERS:
         raise UnreadableFile(NOT_A_SPREADSHEET)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -394,7 +226,7 @@ def _read_csv(content: bytes) -> list[list[object]]:
             continue
     else:
         raise UnreadableFile("文件不是电子表格，或不是 UTF-8 / GB18030 编码的 CSV")
-    if _CONTROL_CHARACTERS.search(text[:4096]):
+    if len(_CONTROL_CHARACTERS.findall(text[:4096])) > _BINARY_CONTROL_CHARACTERS:
         raise UnreadableFile(NOT_A_SPREADSHEET)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
@@ -406,23 +238,103 @@ def _read_csv(content: bytes) -> list[list[object]]:
     return rows
 
 
-def write_xlsx(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
-    """An .xlsx file of (sheet title, header, rows) triples, streamed row by row."""
+# Text a spreadsheet program may take for a formula or a command (OWASP, "CSV injection"):
+# a leading =, +, -, @, tab or carriage return. openpyxl itself makes text starting with "=" a
+# formula cell, and "#N/A"-like text an error cell. "#" only marks the text for a closer look.
+_FORMULA_TRIGGERS = frozenset("=+-@\t\r#")
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A cell value with the look it is written in: bold, a font size, a number format."""
+
+    value: object
+    bold: bool = False
+    size: float | None = None
+    number_format: str | None = None
+
+
+@dataclass
+class Sheet:
+    """A sheet to write: its title, a header row in bold (none when empty), the rows (values
+    or Styled values) and column widths by letter."""
+
+    title: str
+    header: Sequence[object]
+    rows: Iterable[Sequence[object]]
+    widths: dict[str, float] = field(default_factory=dict)
+
+
+def write_xlsx(sheets: Iterable[Sheet | tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
+    """An .xlsx file of sheets (Sheet, or (title, header, rows) triples), streamed row by row:
+    the one writer of every spreadsheet the product hands out, so that none carries a live
+    formula.
+
+    Text that a spreadsheet program may take for a formula (see _FORMULA_TRIGGERS) is written
+    as a text cell (t="inlineStr", never <f>) marked with Excel's quotePrefix style, the
+    style Excel itself gives text typed after an apostrophe: the cell shows and reads back as
+    the very same text (no apostrophe is added to the value, so export → import → export is
+    unchanged), and editing it in Excel keeps it text. Numbers, dates and booleans are
+    written as they are: a negative number is a number. A control character Excel cannot
+    store (imports refuse them; older records may hold one) is replaced by U+FFFD rather than
+    failing the whole export.
+    """
     from openpyxl import Workbook as OpenpyxlWorkbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     book = OpenpyxlWorkbook(write_only=True)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title)
-        header_cells = []
-        for name in header:
-            cell = WriteOnlyCell(sheet, value=name)
-            cell.font = Font(bold=True)
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        for row in rows:
-            sheet.append(list(row))
+    bold = Font(bold=True)
+
+    def styled(sheet: Any, value: Styled) -> Any:
+        cell = safe(sheet, [value.value])[0]
+        if cell is value.value or cell.__class__ is str:
+            cell = WriteOnlyCell(sheet, value=cell)
+        if value.bold or value.size:
+            cell.font = Font(bold=value.bold, size=value.size)  # type: ignore[attr-defined]
+        if value.number_format:
+            cell.number_format = value.number_format  # type: ignore[attr-defined]
+        return cell
+
+    def safe(sheet: Any, row: Sequence[object]) -> list[object]:
+        cells = list(row)
+        if ILLEGAL_CHARACTERS_RE.search("\n".join([value for value in cells if value.__class__ is str])):  # type: ignore[misc]
+            cells = [_storable(value) if isinstance(value, str) else value for value in cells]
+        for index, value in enumerate(cells):
+            if value.__class__ is str and value[:1] in _FORMULA_TRIGGERS:  # type: ignore[index]
+                if value[0] != "#" or value in ERROR_CODES:  # type: ignore[index]
+                    cell = WriteOnlyCell(sheet, value=_storable(value))  # type: ignore[arg-type]
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                    cells[index] = cell
+            elif value.__class__ is Styled:
+                cells[index] = styled(sheet, value)  # type: ignore[arg-type]
+        return cells
+
+    for item in sheets:
+        sheet_spec = item if isinstance(item, Sheet) else Sheet(*item)
+        sheet = book.create_sheet(sheet_spec.title)
+        for letter, width in sheet_spec.widths.items():
+            sheet.column_dimensions[letter].width = width
+        if sheet_spec.header:
+            header_cells = []
+            for name in sheet_spec.header:
+                cell = safe(sheet, [name])[0]
+                if cell is name:
+                    cell = WriteOnlyCell(sheet, value=name)
+                cell.font = bold  # type: ignore[attr-defined]
+                header_cells.append(cell)
+            sheet.append(header_cells)
+        for row in sheet_spec.rows:
+            sheet.append(safe(sheet, row))
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
+
+
+def _storable(value: str) -> str:
+    """The text without the control characters an .xlsx cannot hold (U+FFFD in their place)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)

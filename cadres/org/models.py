@@ -9,17 +9,23 @@ PATH_SEPARATOR = "/"
 
 
 class UnitQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> "UnitQuerySet":
-        """The units a user may see: the units of the user's grants (管理权限 and
-        信息维护权限) with their subtrees; every unit for superusers and 系统管理员."""
-        from cadres.accounts.scopes import access_for, subtree_q
+    def restrict(self, user: Any, action: str = "view") -> "UnitQuerySet":
+        """The units the user may reach for the action (NetBox's `restrict`): "view" →
+        the units of the user's grants (管理权限 ∪ 信息维护权限, each unit with its
+        subtree); "change" → the maintained units only (信息维护权限). Superusers and
+        `all_units` roles (系统管理员) reach everything; no grant reaches nothing."""
+        from cadres.accounts.scopes import access_for, scope_paths, subtree_q
 
-        access = access_for(user)
-        if access.all_units:
+        paths = scope_paths(access_for(user), action)
+        if paths is None:
             return self
-        if not access.visible_paths:
+        if not paths:
             return self.none()
-        return self.filter(subtree_q(access.visible_paths))
+        return self.filter(subtree_q(paths))
+
+    def visible_to(self, user: Any) -> "UnitQuerySet":
+        """`restrict(user, "view")`, the name existing callers use."""
+        return self.restrict(user, "view")
 
     def subtree_of(self, unit: "Unit") -> "UnitQuerySet":
         """The unit and every unit below it."""
@@ -112,9 +118,19 @@ class Assignment(models.Model):
                 fields=["unit", "is_team_member", "started_on", "ended_on", "person"],
                 name="assignment_team_dates_idx",
             ),
-            models.Index(fields=["person", "ended_on"], name="assignment_person_open_idx"),
+            # A person's open posts, and the as-of checks per person, from the index alone.
+            models.Index(fields=["person", "ended_on", "is_main", "started_on"],
+                         name="assignment_person_open_idx"),
+            # Main posts held at a date (the as-of analysis).
+            models.Index(fields=["is_main", "ended_on", "started_on", "person"],
+                         name="assignment_main_dates_idx"),
         ]
         constraints = [
+            # At most one open main post (主职) per person; org.selectors relies on it.
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(is_main=True, ended_on__isnull=True),
+                name="assignment_one_open_main_post",
+            ),
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True)
                 | models.Q(started_on__isnull=True)

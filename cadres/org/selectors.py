@@ -1,11 +1,36 @@
-"""Reads of the unit tree: staffing figures (核定 / 在编 / 缺编) of each unit and its subtree."""
+"""Reads of the unit tree (staffing figures: 核定 / 在编 / 缺编 of each unit and its subtree) and
+of the post history: who held which post, and who was on a team, on a date.
 
+"Held on a date D" is defined here once, for every analysis (structure report, plan gaps,
+forecasts): a post is held on D when it started on or before D — or, when the roster gives no
+start (任现职时间 is optional), when the person's 参加工作时间 is on or before D, or is
+missing too — and has not ended on or before D (a post ending on D is no longer held that day,
+as the next one starts that day). A person's post of record (rank, unit) on D is the main post
+(主职) held on D, the one started latest when several overlap; a person holding only other
+posts on D takes the one started latest of those.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.utils import timezone
 
-from cadres.org.models import Unit
+from cadres.org.models import Assignment, Unit, UnitQuerySet
 from cadres.people.models import Person
 
 
@@ -43,7 +68,7 @@ def unit_tree(*, actor: Any, root: Unit | None = None) -> list[UnitFigures]:
     Two queries: the units, and the head count per unit; the subtree sums are added up the
     tree in Python. `level` is the depth below the top shown unit, for indenting.
     """
-    units: QuerySet[Unit] = Unit.objects.visible_to(actor)
+    units: UnitQuerySet = Unit.objects.visible_to(actor)
     people = Person.objects.visible_to(actor)
     if root is not None:
         units = units.subtree_of(root)
@@ -57,7 +82,7 @@ def unit_tree(*, actor: Any, root: Unit | None = None) -> list[UnitFigures]:
             figures[unit_id].in_post = count
     # Children before parents, so each subtree is complete when it is added to its parent.
     for item in sorted(figures.values(), key=lambda f: f.unit.depth, reverse=True):
-        parent = figures.get(item.unit.parent_id)
+        parent = figures.get(item.unit.parent_id) if item.unit.parent_id is not None else None
         if parent is None:
             continue
         parent.in_post += item.in_post
@@ -79,6 +104,305 @@ def unit_tree(*, actor: Any, root: Unit | None = None) -> list[UnitFigures]:
 
 
 def unit_team_members(*, actor: Any, unit: Unit) -> QuerySet[Person]:
-    """The current leadership team (班子成员) of a unit."""
+    """The current leadership team (班子成员) of a unit: whoever holds a team post there today,
+    as a main post or a concurrent one (兼任)."""
     people = Person.objects.visible_to(actor)
-    return people.filter(unit=unit, is_team_member=True).order_by("rank", "id")
+    members = team_member_ids_on(as_of=timezone.localdate(), units=[unit.pk])
+    return people.filter(pk__in=members).order_by("rank", "id")
+
+
+# Posts held on a date
+
+
+# What "in post" (在职) on the 截止日期 means, as the analysis pages state it.
+IN_POST_RULE = (
+    "“在职”指截止日期当天在任：任职时间不晚于截止日期且尚未免职（免职当日起不计），"
+    "未填任职时间的从参加工作时间起算、两者都未填的视为一直在任；职务层次、单位和班子成员按当日所任职务"
+    "（兼任的班子职务也计入该班子），学历、政治面貌等按现有记录。"
+)
+
+# Ids passed as a list rather than a subquery come in blocks of this many (SQLite allows 32,766
+# parameters a statement; a list lets it seek the index for each instead of scanning).
+ID_BLOCK = 5000
+
+
+def held_on_q(as_of: dt.date) -> Q:
+    """Q on Assignment for a post held on `as_of` (see the module docstring).
+
+    The person's 参加工作时间 is read by a correlated subquery, not a join, so that the dates
+    are matched on Assignment's own indexes; it runs only for the rare posts without a start.
+    """
+    work_started = Person.objects.filter(pk=OuterRef("person_id")).filter(
+        Q(work_started_on__lte=as_of) | Q(work_started_on__isnull=True)
+    )
+    started = Q(started_on__lte=as_of) | (Q(started_on__isnull=True) & Q(Exists(work_started)))
+    return started & (Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
+
+
+def posts_held_on(as_of: dt.date, *, units: Any = None) -> QuerySet[Assignment]:
+    """Every post held on `as_of` (see the module docstring), optionally in `units` (a queryset
+    or a collection of units or ids)."""
+    posts = Assignment.objects.filter(held_on_q(as_of))
+    if units is not None:
+        posts = posts.filter(unit__in=units)
+    return posts
+
+
+def team_member_ids_on(*, as_of: dt.date, units: Any = None) -> QuerySet[Any]:
+    """The ids of the people on a leadership team (班子成员) on `as_of`: holding a team post
+    then, in `units` when given. A concurrent post (兼任) makes its holder a member of that
+    unit's team as well. A values queryset, to use as a subquery (`pk__in=`)."""
+    return posts_held_on(as_of, units=units).filter(is_team_member=True).values("person_id")
+
+
+@dataclass(frozen=True)
+class PostOnDate:
+    """A person's post of record on a date: the post, and the unit and rank it gives."""
+
+    person_id: int
+    post_id: int
+    unit_id: int
+    rank: str
+    title: str = ""
+    is_team_member: bool = False
+    is_main: bool = True
+
+
+def posts_of_record_on(*, as_of: dt.date, people: Any) -> dict[int, PostOnDate]:
+    """Each person's post of record on `as_of` (see the module docstring), for `people` (a
+    Person queryset or values subquery); a person holding no post then has no entry."""
+    columns = ("person_id", "unit_id", "title", "rank", "is_team_member", "is_main",
+               "started_on", "person__work_started_on", "id")
+    if not isinstance(people, (list, tuple, set, frozenset)):
+        return posts_of_record(posts_held_on(as_of).filter(person__in=people).values_list(*columns))
+    # Ids in blocks, each looked up on the person index (a subquery would be read whole).
+    ids = sorted(people)
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), ID_BLOCK):
+        block = ids[start:start + ID_BLOCK]
+        rows += posts_held_on(as_of).filter(person_id__in=block).values_list(*columns)
+    return posts_of_record(rows)
+
+
+def posts_of_record(rows: Iterable[tuple[Any, ...]]) -> dict[int, PostOnDate]:
+    """The post of record per person from rows of posts held on one date, each (person_id,
+    unit_id, title, rank, is_team_member, is_main, started_on, work_started_on, id)."""
+    best: dict[int, tuple[tuple[bool, dt.date, int], PostOnDate]] = {}
+    for person_id, unit_id, title, rank, team, main, started, work_started, pk in rows:
+        # A post without a start counts from the person's 参加工作时间, or from always.
+        key = (bool(main), started or work_started or dt.date.min, pk)
+        held = best.get(person_id)
+        if held is None or key > held[0]:
+            best[person_id] = (key, PostOnDate(person_id, pk, unit_id, rank, title, team, main))
+    return {person_id: post for person_id, (_, post) in best.items()}
+
+
+# The constraint that makes "one open main post a person" a fact of the database, not only of
+# org.services; with it, two counts tell whether anyone has left (see nobody_has_left).
+ONE_OPEN_MAIN_POST = "assignment_one_open_main_post"
+
+
+def nobody_has_left() -> bool:
+    """Whether every person holds an open main post, from two counts (no anti-join): valid only
+    when the database enforces one open main post a person, so False without that constraint."""
+    if not any(c.name == ONE_OPEN_MAIN_POST for c in Assignment._meta.constraints):
+        return False
+    open_mains = Assignment.objects.filter(is_main=True, ended_on__isnull=True).count()
+    return open_mains == Person.objects.count()
+
+
+def changed_after_in_bulk_q(as_of: dt.date) -> Q:
+    """changed_after_q for everyone at once: three sets of ids read from Assignment's indexes
+    (main posts ending after `as_of`; open main posts started after it or undated; people whose
+    every main post has ended), instead of two lookups a person. Like changed_after_q it relies
+    on every person having had a main post (org.services.person_create gives the first one, and
+    ending a main post hands the role on to an open post, if any)."""
+    mains = Assignment.objects.filter(is_main=True)
+    ending_later = mains.filter(ended_on__gt=as_of).values("person_id")
+    unsettled = mains.filter(
+        Q(started_on__gt=as_of) | Q(started_on__isnull=True), ended_on__isnull=True
+    ).values("person_id")
+    gone = (
+        mains.order_by().values("person_id")
+        .annotate(posts=Count("*"), ended=Count("ended_on")).filter(posts=F("ended"))
+        .values("person_id")
+    )
+    changed = Q(pk__in=ending_later) | Q(pk__in=unsettled)
+    return changed if nobody_has_left() else changed | Q(pk__in=gone)
+
+
+def changed_after_q(as_of: dt.date) -> Q:
+    """Q on Person for the people whose post of record on `as_of` may differ from the current-post
+    fields (unit, rank, is_team_member, which mirror the open main post, org.services being their
+    only writer): anyone without an open main post started on or before `as_of` (not yet in it
+    then, or undated, or gone), and anyone with a main post ending after `as_of`. Everyone
+    else's post of record on `as_of` is the open main post, so the current-post fields give it.
+
+    The set may hold people whose post of record is the current one after all (an undated post
+    held since 参加工作时间); callers compute each one's post of record exactly. Both tests are
+    correlated lookups on the person's posts (assignment_person_open_idx), so a small scope
+    (a team) reads only its own people's posts.
+    """
+    mains = Assignment.objects.filter(person=OuterRef("pk"), is_main=True)
+    settled = mains.filter(ended_on__isnull=True, started_on__lte=as_of)
+    ending_later = mains.filter(ended_on__gt=as_of)
+    return ~Q(Exists(settled)) | Q(Exists(ending_later))
+
+
+# The people in post on a date
+
+
+@dataclass
+class ChangedPerson:
+    """A person whose post of record on the date may differ from the current-post fields.
+
+    `values` are the requested Person fields (current values; only posts keep a history),
+    `in_base` says whether the base queryset counts him (by his current fields), and `post` is
+    his post of record on the date when he is counted then, else None.
+    """
+
+    person_id: int
+    values: dict[str, Any]
+    in_base: bool
+    post: PostOnDate | None
+
+
+@dataclass
+class PeopleOnDate:
+    """The people in post on a date in a scope, split for fast counting.
+
+    Counting `base` by the current-post fields, then taking away each `changed` person with
+    `in_base` and adding each with a `post` (by that post's rank and unit), gives exactly the
+    people in post on the date with the rank they had then. Most people held the same post on
+    the date as today, so the base is counted by GROUP BY over Person's indexed columns and
+    only the changed few are read one by one.
+    """
+
+    as_of: dt.date
+    base: QuerySet[Person]
+    changed: list[ChangedPerson]
+
+    @property
+    def changed_ids(self) -> set[int]:
+        return {person.person_id for person in self.changed}
+
+    def counted_changed(self) -> list[ChangedPerson]:
+        return [person for person in self.changed if person.post is not None]
+
+    def rows(self, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Every person counted, as a dict of `fields` (plus "id") with the rank and unit_id of
+        the date (other fields are current); for small scopes (teams, pooled targets)."""
+        changed = self.changed_ids
+        result = [
+            {"id": row[0], **dict(zip(fields, row[1:]))}
+            for row in self.base.order_by("id").values_list("id", *fields)
+            if row[0] not in changed
+        ]
+        for person in self.counted_changed():
+            assert person.post is not None
+            row = {"id": person.person_id, **person.values}
+            row.update(_post_fields(person.post, fields))
+            result.append(row)
+        result.sort(key=lambda row: row["id"])
+        return result
+
+
+def _post_fields(post: PostOnDate, fields: Iterable[str]) -> dict[str, Any]:
+    """The fields a post of record on the date overrides: its rank and unit."""
+    given = {"rank": post.rank, "unit_id": post.unit_id, "unit": post.unit_id}
+    return {name: given[name] for name in fields if name in given}
+
+
+def people_on(
+    *,
+    actor: Any,
+    as_of: dt.date,
+    unit: Unit | None = None,
+    team_members_only: bool = False,
+    include_subunits: bool = True,
+    fields: tuple[str, ...] = (),
+) -> PeopleOnDate:
+    """The people in post on `as_of` in a scope, as the actor may see them (see PeopleOnDate).
+
+    The scope is `unit` with its subtree (only the unit with `include_subunits` false), or every
+    unit the actor may see. Without `team_members_only` a person counts when his post of record
+    on the date is in the scope; with it, when he holds a team post in the scope on the date
+    (兼任 included). Only people the actor may see today are counted. `fields` are the Person
+    fields the changed people carry (their current values; the post's come from the post).
+    """
+    people = Person.objects.visible_to(actor)
+    visible_units = Unit.objects.visible_to(actor)
+    scope_units: QuerySet[Unit] | None = None
+    if unit is not None:
+        scope_units = (
+            visible_units.subtree_of(unit) if include_subunits
+            else visible_units.filter(pk=unit.pk)
+        )
+    elif visible_units.query.where or visible_units.query.is_empty():
+        scope_units = visible_units
+    scope_ids = (
+        set(scope_units.values_list("pk", flat=True)) if scope_units is not None else None
+    )
+    # A list of unit ids lets SQLite seek the team index by unit (a subquery made it skip-scan).
+    unit_filter: Any = scope_units
+    if scope_ids is not None and len(scope_ids) <= ID_BLOCK:
+        unit_filter = sorted(scope_ids)
+    if people.query.is_empty() or (scope_ids is not None and not scope_ids):
+        return PeopleOnDate(as_of=as_of, base=people.none(), changed=[])
+
+    if team_members_only:
+        members = team_member_ids_on(as_of=as_of, units=unit_filter)
+        base = people.filter(pk__in=members)
+        candidates = base
+    else:
+        base = people.filter(unit__in=unit_filter) if unit is not None else people
+        candidates = people
+        if unit is not None:
+            candidates = people.filter(
+                Q(unit__in=unit_filter)
+                | Q(pk__in=posts_held_on(as_of, units=unit_filter).values("person_id"))
+            )
+    whole = unit is None and not team_members_only
+    changed_q = changed_after_in_bulk_q(as_of) if whole else changed_after_q(as_of)
+    candidates = candidates.filter(changed_q).order_by()
+    # Each candidate's post of record, by one correlated lookup on the person index giving
+    # "id|unit_id|rank" (three lookups cost three times as much).
+    of_record = posts_held_on(as_of).filter(person=OuterRef("pk")).order_by(
+        F("is_main").desc(),
+        Coalesce("started_on", "person__work_started_on", Value(dt.date.min),
+                 output_field=DateField()).desc(),
+        F("id").desc(),
+    ).annotate(
+        summary=Concat(Cast("id", CharField()), Value("|"), Cast("unit_id", CharField()),
+                       Value("|"), "rank", output_field=CharField())
+    )
+    columns = tuple(dict.fromkeys(("unit_id", "rank", *fields)))
+    rows = candidates.annotate(post=Subquery(of_record.values("summary")[:1])).values_list(
+        "id", "post", *columns
+    )
+    changed = []
+    for person_id, summary, *values in rows:
+        current = dict(zip(columns, values))
+        post = None
+        if summary is not None:
+            post_id, post_unit, post_rank = summary.split("|", 2)
+            post = PostOnDate(person_id=person_id, post_id=int(post_id), unit_id=int(post_unit),
+                              rank=post_rank)
+        if team_members_only:
+            in_base = True
+        else:
+            in_base = unit is None or current["unit_id"] in scope_ids  # type: ignore[operator]
+            if post is not None and scope_ids is not None and post.unit_id not in scope_ids:
+                post = None
+        if (
+            in_base and post is not None and post.rank == current["rank"]
+            and (team_members_only or post.unit_id == current["unit_id"] or scope_ids is None)
+            and "unit_id" not in fields and "unit" not in fields
+        ):
+            # Counted now and then, at the same rank and within the scope: no correction.
+            continue
+        changed.append(ChangedPerson(
+            person_id=person_id, values={name: current[name] for name in fields},
+            in_base=in_base, post=post,
+        ))
+    return PeopleOnDate(as_of=as_of, base=base, changed=changed)

@@ -23,7 +23,8 @@ from cadres.core import codes
 from cadres.core.dates import add_months, format_month
 from cadres.core.idcard import check_digit
 from cadres.core.spreadsheets import write_xlsx
-from cadres.org.models import Assignment, Unit
+from cadres.org.models import PostSource, Unit
+from cadres.org.services import posts_history_add_many
 from cadres.people.models import Person
 from cadres.people.services import roster_import
 from cadres.people.spreadsheets import ROSTER_HEADERS, ROSTER_SHEET, UNIT_HEADERS, UNIT_SHEET
@@ -510,11 +511,11 @@ def demo_roster_xlsx(county: DemoCounty) -> bytes:
 
 def demo_users_ensure(*, actor: Any) -> list[Any]:
     """The demo accounts, both with DEMO_PASSWORD and obliged to change it at first sign-in:
-    `admin` (superuser, no role, so no two-factor step) and `ganbu`, who holds the 干部科 role
-    over the whole county (that role enrolls in two-factor login at first sign-in).
-    Existing accounts are left alone."""
+    `admin`, a superuser holding the 系统管理员 role, and `ganbu`, who holds the 干部科 role
+    over the whole county. Both roles enroll in two-factor login at the first sign-in, like
+    any administrator and officer. Existing accounts are left alone."""
     from cadres.accounts.models import Role
-    from cadres.accounts.services import grant_create, user_create
+    from cadres.accounts.services import admin_create, grant_create, user_create
 
     user_model = get_user_model()
     users = []
@@ -523,16 +524,16 @@ def demo_users_ensure(*, actor: Any) -> list[Any]:
         (OFFICER_USERNAME, "干部科工作人员", False),
     ):
         user = user_model.objects.filter(username=username).first()
-        if user is None:
-            user = user_create(
-                actor=actor, username=username, full_name=full_name, password=DEMO_PASSWORD,
-                must_change_password=True, is_superuser=is_superuser,
+        if user is None and is_superuser:
+            user = admin_create(actor=actor, username=username, full_name=full_name,
+                                password=DEMO_PASSWORD, note="演示账号")
+        elif user is None:
+            user = user_create(actor=actor, username=username, full_name=full_name,
+                               password=DEMO_PASSWORD, must_change_password=True)
+            grant_create(
+                actor=actor, user=user, role=Role.objects.get(code=Role.Code.CADRE_OFFICE),
+                managed_units=Unit.objects.filter(path=COUNTY), note="演示账号",
             )
-            if not is_superuser:
-                grant_create(
-                    actor=actor, user=user, role=Role.objects.get(code=Role.Code.CADRE_OFFICE),
-                    managed_units=Unit.objects.filter(path=COUNTY), note="演示账号",
-                )
         users.append(user)
     return users
 
@@ -546,7 +547,8 @@ def demo_load(*, actor: Any, seed: int = DEFAULT_SEED) -> DemoReport:
     """
     county = demo_county(seed=seed)
     roster_import(
-        actor=actor, content=demo_roster_xlsx(county), file_name=f"演示数据（种子{seed}）.xlsx"
+        actor=actor, content=demo_roster_xlsx(county), file_name=f"演示数据（种子{seed}）.xlsx",
+        source=PostSource.DEMO,
     )
     demo_users_ensure(actor=actor)
     people = dict(
@@ -555,19 +557,18 @@ def demo_load(*, actor: Any, seed: int = DEFAULT_SEED) -> DemoReport:
     )
     units = dict(Unit.objects.filter(path__startswith=COUNTY).values_list("path", "pk"))
     history = [
-        Assignment(
-            person_id=people[person.id_number],
-            unit_id=units[post.unit_path],
-            title=post.title,
-            rank=post.rank,
-            is_team_member=post.team,
-            started_on=post.started_on,
-            ended_on=post.ended_on,
-        )
+        (people[person.id_number], {
+            "unit_id": units[post.unit_path],
+            "title": post.title,
+            "rank": post.rank,
+            "is_team_member": post.team,
+            "started_on": post.started_on,
+            "ended_on": post.ended_on,
+        })
         for person in county.people
         for post in person.history
     ]
-    Assignment.objects.bulk_create(history, batch_size=2000)
+    posts_history_add_many(actor=actor, posts=history, source=PostSource.DEMO)
     demo_targets_load(actor=actor, county=Unit.objects.get(path=COUNTY))
     report = DemoReport(seed=seed, people=len(county.people), units=len(county.units),
                         history_assignments=len(history))

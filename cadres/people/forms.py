@@ -40,7 +40,9 @@ class RosterFilterForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.visible_to(actor).order_by("path")
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, UnitChoiceField)
+        unit_field.queryset = Unit.objects.visible_to(actor).order_by("path")
         self.fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": "输入姓名查找",
                                                          "autocomplete": "off"})
 
@@ -68,4 +70,32 @@ def oversized_message(size: int) -> str:
 
 
 class ImportConfirmForm(forms.Form):
-    token = forms.RegexField(regex=r"^[0-9a-f]{32}\Z", max_length=32)
+    """The confirmation of a previewed roster: the id of the job that checked it."""
+
+    job = forms.IntegerField(min_value=1)
+
+
+class RosterExportForm(forms.Form):
+    """What the roster export writes besides the filters: the full 身份证号 only with a purpose."""
+
+    full_id_numbers = forms.BooleanField(label="导出完整身份证号", required=False)
+    purpose = forms.CharField(
+        label="用途", required=False, max_length=200,
+        help_text="导出完整身份证号时必填，如“2026年度干部考察材料报送”；用途记入审计。",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, may_export_unmasked: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_export_unmasked:
+            # Not offered at all: the export is always masked for this user.
+            del self.fields["full_id_numbers"]
+            del self.fields["purpose"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        purpose = (cleaned.get("purpose") or "").strip()
+        if cleaned.get("full_id_numbers") and not purpose:
+            self.add_error("purpose", "导出完整身份证号须填写用途")
+        cleaned["purpose"] = purpose if cleaned.get("full_id_numbers") else ""
+        return cleaned

@@ -7,17 +7,23 @@ from cadres.core import codes
 
 
 class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> "PersonQuerySet":
-        """The people a user may see: those in the units of the user's grants (管理权限 and
-        信息维护权限, each unit with its subtree); everyone for superusers and 系统管理员."""
-        from cadres.accounts.scopes import access_for, subtree_q
+    def restrict(self, user: Any, action: str = "view") -> "PersonQuerySet":
+        """The people the user may reach for the action (NetBox's `restrict`): "view" →
+        the people in the units of the user's grants (管理权限 ∪ 信息维护权限, each unit with
+        its subtree); "change" → the people in the maintained units only (信息维护权限).
+        Superusers and `all_units` roles (系统管理员) reach everything; no grant reaches nothing."""
+        from cadres.accounts.scopes import access_for, scope_paths, subtree_q
 
-        access = access_for(user)
-        if access.all_units:
+        paths = scope_paths(access_for(user), action)
+        if paths is None:
             return self
-        if not access.visible_paths:
+        if not paths:
             return self.none()
-        return self.filter(subtree_q(access.visible_paths, prefix="unit__"))
+        return self.filter(subtree_q(paths, prefix="unit__"))
+
+    def visible_to(self, user: Any) -> "PersonQuerySet":
+        """`restrict(user, "view")`, the name existing callers use."""
+        return self.restrict(user, "view")
 
 
 class Person(models.Model):

@@ -5,6 +5,12 @@ Reading never touches the database; it turns a workbook into a `ParsedRoster` (t
 rows, column by column, and the `UnitRow`s) plus every `RowError` found, so the caller can
 show all problems at once. Cells are checked a column at a time and each distinct value once,
 so a roster of 100,000 rows takes seconds.
+
+Every cell of every format is refused when it holds a control character other than tab, line
+feed or carriage return (see core.spreadsheets.control_character). An empty required cell that
+is empty because it lies in a merged range, or holds a formula saved without its result, says
+so; and a date cell holding Excel's serial 60 (1900-02-29, a day that never was) is an error,
+not the 1900-02-28 calamine reads it as (.xlsx only: the reason is read from the sheet's XML).
 """
 
 import contextlib
@@ -17,7 +23,8 @@ from typing import Any
 from cadres.core import codes
 from cadres.core.dates import InvalidDate, format_month, parse_month
 from cadres.core.idcard import IdNumber, InvalidIdNumber, parse_id_number
-from cadres.core.spreadsheets import Workbook
+from cadres.core.spreadsheets import Workbook, control_character, control_character_message
+from cadres.core.xlsx_parts import EXCEL_FICTITIOUS_DATE
 
 ROSTER_SHEET = "干部名册"
 # The lengths of Unit.name, Unit.path and Unit.unit_type.
@@ -255,7 +262,8 @@ def roster_parse(workbook: Workbook, *, today: dt.date) -> ParsedRoster:
     sheet_name = _sheet_name(workbook, ROSTER_SHEET)
     if sheet_name is None:
         names = "、".join(workbook.sheet_names) or "无"
-        parsed.errors.append(RowError(ROSTER_SHEET, 1, "", "", f"未找到工作表“{ROSTER_SHEET}”（文件中的工作表：{names}）"))
+        reason = f"未找到工作表“{ROSTER_SHEET}”（文件中的工作表：{names}）"
+        parsed.errors.append(RowError(ROSTER_SHEET, 1, "", "", reason))
         return parsed
     columns: list[tuple[int, Column]] | None = None
     header_row = 0
@@ -281,7 +289,9 @@ def roster_parse(workbook: Workbook, *, today: dt.date) -> ParsedRoster:
                 if any(raw) and ((raw[0].__class__ is str and raw[0].strip()) or not _is_blank(raw))  # type: ignore[attr-defined]
             ]
             del rows
-            row_numbers, checked = _parse_rows(body, columns, today, parsed.errors)
+            row_numbers, checked = _parse_rows(
+                body, columns, today, parsed.errors, serial_60=lambda: workbook.cell_notes(sheet_name).serial_60,
+            )
             parsed.append(row_numbers, checked)
     if columns is None:
         parsed.errors.append(RowError(ROSTER_SHEET, 1, "", "", "表格是空的，没有表头"))
@@ -289,11 +299,46 @@ def roster_parse(workbook: Workbook, *, today: dt.date) -> ParsedRoster:
     if not parsed.row_numbers and not parsed.errors:
         parsed.errors.append(RowError(ROSTER_SHEET, header_row + 1, "", "", "表格只有表头，没有干部数据"))
     _check_duplicates(parsed, parsed.errors)
+    _explain_empty_cells(workbook, sheet_name, columns, parsed.errors)
     unit_sheet = _sheet_name(workbook, UNIT_SHEET)
     if unit_sheet is not None:
         parsed.units = _parse_units(workbook.rows(unit_sheet), parsed.errors)
     parsed.errors.sort(key=lambda error: (error.sheet != ROSTER_SHEET, error.row))
     return parsed
+
+
+EMPTY_REQUIRED = "为空（必填）"
+EMPTY_MERGED = "为空（该单元格属于合并单元格，只有左上角单元格有值；请取消合并并在每一行填写）"
+EMPTY_FORMULA = "为空（公式没有计算结果，请在 Excel 中打开并保存后再导入）"
+SERIAL_60_REASON = "不是有效的日期（1900年不是闰年，Excel 中的 1900-02-29 并不存在）"
+
+
+def _explain_empty_cells(
+    workbook: Workbook, sheet_name: str, columns: list[tuple[int, Column]], errors: list[RowError]
+) -> None:
+    """Say why a required cell that looks filled in reads as empty: it lies in a merged range
+    (only the top-left cell holds the value), or its formula was saved without a result (a
+    file written by a program, not saved by Excel). Read from the sheet's XML, only when such
+    errors exist."""
+    if workbook.format != "xlsx":
+        return
+    empty = [
+        position for position, error in enumerate(errors)
+        if error.sheet == ROSTER_SHEET and error.reason == EMPTY_REQUIRED
+    ]
+    if not empty:
+        return
+    notes = workbook.cell_notes(sheet_name)
+    if not notes.merged and not notes.uncached_formulas:
+        return
+    index_of = {column.header: index for index, column in columns}
+    for position in empty:
+        error = errors[position]
+        cell = (error.row - 1, index_of[error.column])
+        if cell in notes.uncached_formulas:
+            errors[position] = RowError(error.sheet, error.row, error.column, "", EMPTY_FORMULA)
+        elif notes.in_merged_range(*cell):
+            errors[position] = RowError(error.sheet, error.row, error.column, "", EMPTY_MERGED)
 
 
 def column_letter(index: int) -> str:
@@ -314,6 +359,11 @@ def _match_headers(header_row: list[object], errors: list[RowError], *, row: int
         # Templates often mark required columns with an asterisk: 姓名* reads as 姓名.
         header = _text(cell).replace(" ", "").replace("\u3000", "").strip("*＊")
         if not header:
+            continue
+        control = control_character(header)
+        if control is not None:
+            reason = control_character_message(control)
+            errors.append(RowError(ROSTER_SHEET, row, f"{column_letter(index)}列", "", reason))
             continue
         column = by_header.get(header)
         if column is None:
@@ -341,7 +391,7 @@ class _Problem:
 
 def _empty_value(column: Column) -> Any:
     if column.required:
-        return _Problem("为空（必填）", "")
+        return _Problem(EMPTY_REQUIRED, "")
     if column.field in _EMPTY_VALUES:
         return _EMPTY_VALUES[column.field]
     return None if column.field.endswith("_on") else ""
@@ -371,10 +421,40 @@ def _cell_parser(column: Column) -> tuple[Callable[[object], Any], list[bool]]:
 _NUMBERS = frozenset({int, float, bool})
 
 
-def _check_column(check: Callable[[object], Any], cells: Sequence[object]) -> list[Any]:
+def _control_cells(distinct: set[object]) -> dict[str, str]:
+    """The texts among `distinct` holding a control character no cell may, with its name: one
+    pass over them all (str.isprintable, in C, is false for every control character; only
+    when it is false, for a line break say, does a closer look follow)."""
+    try:
+        joined = " ".join(distinct)  # type: ignore[arg-type]
+    except TypeError:  # numbers or dates among the texts
+        joined = " ".join([cell for cell in distinct if cell.__class__ is str])  # type: ignore[misc]
+    if joined.isprintable() or control_character(joined) is None:
+        return {}
+    texts = [cell for cell in distinct if isinstance(cell, str)]
+    return {text: name for text in texts if (name := control_character(text)) is not None}
+
+
+def _refusing(check: Callable[[object], Any], refused: dict[str, str], failed: list[bool]) -> Callable[[object], Any]:
+    """The column's check, refusing the cells that hold a control character."""
+
+    def refuse(cell: object) -> Any:
+        name = refused.get(cell) if cell.__class__ is str else None  # type: ignore[call-overload]
+        if name is not None:
+            failed[0] = True
+            return _Problem(control_character_message(name), "")
+        return check(cell)
+
+    return refuse
+
+
+def _check_column(
+    check: Callable[[object], Any], cells: Sequence[object], distinct: set[object] | None = None
+) -> list[Any]:
     """Each cell checked, each distinct value once: a roster repeats most values (a few
     hundred months, units and codes across 100,000 rows)."""
-    distinct = set(cells)
+    if distinct is None:
+        distinct = set(cells)
     if len(distinct) == 1:
         return [check(next(iter(distinct)))] * len(cells)
     if len(set(map(type, distinct)) & _NUMBERS) <= 1:
@@ -396,14 +476,22 @@ _LATER_DATES = (
 )
 
 
+# Date cells that may be Excel's serial 60, which calamine reads as 1900-02-28.
+_FICTITIOUS_DATE_CELLS = (
+    EXCEL_FICTITIOUS_DATE, dt.datetime.combine(EXCEL_FICTITIOUS_DATE, dt.time()),
+)
+
+
 def _parse_rows(
     body: list[tuple[int, list[object]]],
     columns: list[tuple[int, Column]],
     today: dt.date,
     errors: list[RowError],
+    serial_60: Callable[[], set[tuple[int, int]]] = set,
 ) -> tuple[list[int], dict[str, list[Any]]]:
     """Check the data rows column by column, then across the cells of each row; returns the
-    numbers and the checked columns of the valid rows."""
+    numbers and the checked columns of the valid rows. `serial_60` gives the (0-based row,
+    column) of cells holding Excel's serial 60, asked only when a date cell reads 1900-02-28."""
     fields = [column.field for _, column in columns]
     checked_columns: list[list[Any]] = []
     bad: set[int] = set()  # positions in body
@@ -414,7 +502,18 @@ def _parse_rows(
     del rows_cells
     for index, column in columns:
         check, failed = _cell_parser(column)
-        checked = _check_column(check, cells_by_column[index])
+        cells = cells_by_column[index]
+        distinct = set(cells)
+        refused = _control_cells(distinct)
+        if refused:
+            check = _refusing(check, refused, failed)
+        checked = _check_column(check, cells, distinct)
+        if any(date in distinct for date in _FICTITIOUS_DATE_CELLS):
+            fictitious = serial_60()
+            for position, cell in enumerate(cells):
+                if cell in _FICTITIOUS_DATE_CELLS and (body[position][0] - 1, index) in fictitious:
+                    checked[position] = _Problem(SERIAL_60_REASON, "1900-02-29")
+                    failed[0] = True
         if failed[0]:
             for position, value in enumerate(checked):
                 if value.__class__ is _Problem:
@@ -537,6 +636,16 @@ def _parse_units(sheet: list[list[object]], errors: list[RowError]) -> list[Unit
     seen: dict[str, int] = {}
     for offset, raw in enumerate(sheet[header_at + 1:], start=header_at + 2):
         if _is_blank(raw):
+            continue
+        control = next(
+            ((index, name) for index, value in enumerate(raw)
+             if value.__class__ is str and (name := control_character(value)) is not None),  # type: ignore[arg-type]
+            None,
+        )
+        if control is not None:
+            index, name = control
+            where = header[index] if index < len(header) and header[index] else f"{column_letter(index)}列"
+            errors.append(RowError(UNIT_SHEET, offset, where, "", control_character_message(name)))
             continue
         try:
             path = _unit_path(cell(raw, "单位"))

@@ -16,23 +16,23 @@ def demo_targets_load(*, actor: Any, county: Unit) -> list[PlanTarget]:
     each_team, subtree = PlanTarget.Scope.EACH_TEAM, PlanTarget.Scope.SUBTREE
     count, share = PlanTarget.ThresholdKind.COUNT, PlanTarget.ThresholdKind.PERCENT
     measure = PlanTarget.Measure
-    targets = [
+    targets: list[dict[str, Any]] = [
         # 县(市、区)党政领导班子: 40岁以下的干部各有2名，其中35岁以下的至少1名; 至少1名女干部.
-        dict(scope=each_team, unit_type=county.unit_type, measure=measure.AGE_AT_MOST, age=40,
-             threshold_kind=count, threshold=2),
-        dict(scope=each_team, unit_type=county.unit_type, measure=measure.AGE_AT_MOST, age=35,
-             threshold_kind=count, threshold=1),
-        dict(scope=each_team, unit_type=county.unit_type, measure=measure.WOMEN,
-             threshold_kind=count, threshold=1),
+        {"scope": each_team, "unit_type": county.unit_type, "measure": measure.AGE_AT_MOST, "age": 40,
+             "threshold_kind": count, "threshold": 2},
+        {"scope": each_team, "unit_type": county.unit_type, "measure": measure.AGE_AT_MOST, "age": 35,
+             "threshold_kind": count, "threshold": 1},
+        {"scope": each_team, "unit_type": county.unit_type, "measure": measure.WOMEN,
+             "threshold_kind": count, "threshold": 1},
         # 乡镇领导班子: 至少1名女干部, 至少1名35岁以下干部.
-        dict(scope=each_team, unit_type="乡镇", measure=measure.WOMEN,
-             threshold_kind=count, threshold=1),
-        dict(scope=each_team, unit_type="乡镇", measure=measure.AGE_AT_MOST, age=35,
-             threshold_kind=count, threshold=1),
+        {"scope": each_team, "unit_type": "乡镇", "measure": measure.WOMEN,
+             "threshold_kind": count, "threshold": 1},
+        {"scope": each_team, "unit_type": "乡镇", "measure": measure.AGE_AT_MOST, "age": 35,
+             "threshold_kind": count, "threshold": 1},
         # 县级领导干部: 女干部15%以上, 党外10%, 少数民族2%, 大学以上70%, 研究生15%.
         *(
-            dict(scope=subtree, unit=county, ranks=COUNTY_LEVEL_RANKS, team_members_only=False,
-                 measure=kind, threshold_kind=share, threshold=percent)
+            {"scope": subtree, "unit": county, "ranks": COUNTY_LEVEL_RANKS, "team_members_only": False,
+                 "measure": kind, "threshold_kind": share, "threshold": percent}
             for kind, percent in (
                 (measure.WOMEN, 15), (measure.NON_PARTY, 10), (measure.MINORITY, 2),
                 (measure.BACHELOR_OR_ABOVE, 70), (measure.POSTGRADUATE_OR_MASTER, 15),

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -21,7 +22,8 @@ class GapsForm(forms.Form):
 
     def __init__(self, *args, plan_names: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].choices = [("", "全部规划")] + [(name, name) for name in plan_names]
+        plan_field = cast(forms.ChoiceField, self.fields["plan"])
+        plan_field.choices = [("", "全部规划")] + [(name, name) for name in plan_names]
 
     def as_of_or_today(self) -> dt.date:
         return (self.cleaned_data.get("as_of") if self.is_valid() else None) or timezone.localdate()

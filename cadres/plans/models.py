@@ -204,7 +204,7 @@ class PlanTarget(models.Model):
         if self.scope == self.Scope.EACH_TEAM:
             team = self.unit_type if self.unit_type.endswith("班子") else f"{self.unit_type}领导班子"
             return f"每个{team}{ranks}"
-        where = self.unit.path if self.unit_id else ""
+        where = self.unit.path if self.unit is not None else ""
         who = "班子成员" if self.team_members_only else "干部"
         return f"{where}{ranks}{who}"
 

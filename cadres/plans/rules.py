@@ -19,7 +19,7 @@ Conventions (ROSTER_TEMPLATE.md, RULES §5):
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db.models import Q
 
@@ -28,14 +28,24 @@ from cadres.core.dates import add_months
 
 
 class LimitLike(Protocol):
-    rank: str
-    sex: str
-    group: str
-    age_years: int
-    extra_months: int
-    raise_from: dt.date | None
-    raise_every_months: int | None
-    raise_cap_months: int | None
+    """What the rules read of a limit (an AgeLimit row or a SimpleLimit), read-only."""
+
+    @property
+    def rank(self) -> str: ...
+    @property
+    def sex(self) -> str: ...
+    @property
+    def group(self) -> str: ...
+    @property
+    def age_years(self) -> int: ...
+    @property
+    def extra_months(self) -> int: ...
+    @property
+    def raise_from(self) -> dt.date | None: ...
+    @property
+    def raise_every_months(self) -> int | None: ...
+    @property
+    def raise_cap_months(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -101,7 +111,7 @@ def limit_for(limits: Iterable[LimitLike], *, rank: str, sex: str, group: str = 
     return best
 
 
-def limit_month(person: object, rule_set: object, *, group: str = "") -> dt.date | None:
+def limit_month(person: Any, rule_set: Any, *, group: str = "") -> dt.date | None:
     """The month (its 1st) a person reaches the limit of a rule set, or None when none applies.
 
     `rule_set` is an AgeLimitRuleSet, or any iterable of limits.

@@ -1,25 +1,31 @@
 """Every read of the plans app: age-limit forecasts, team rosters at a date and plan-target gaps.
 
-Who is a team member (班子成员) on a date follows the posts (Assignment): a post counts from
-its start date (or always, without one) up to the day before its end date, since a new post
-starts on the day the old one ends.
+Who is in post, and who is a team member (班子成员), on a date follows the post history as
+org.selectors defines it once for every analysis (`people_on`, `posts_held_on`): a post counts
+from its start date (an undated one from the person's 参加工作时间, or always when that is
+missing too) up to the day before its end date, since a new post starts on the day the old one
+ends; a person's rank on the date is his main post's then. The measures (党外, 少数民族, 大学以上,
+研究生学历或硕士学位) and the percentage are core.measures'.
 """
 
+import bisect
 import datetime as dt
 import functools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Expression, F, IntegerField, Q, QuerySet
 
-from cadres.core import codes
+from cadres.core import codes, measures
 from cadres.core.dates import add_months, age_on, format_month
+from cadres.core.measures import percent
 from cadres.org.models import Assignment, Unit
+from cadres.org.selectors import PeopleOnDate, people_on, posts_held_on, posts_of_record_on
 from cadres.people.models import Person
 from cadres.plans.models import AgeLimitRuleSet, PlanTarget, PrincipalTitle
 from cadres.plans.rules import (
@@ -31,15 +37,14 @@ from cadres.plans.rules import (
     reaching_q,
 )
 
-
 LimitsArgument = Mapping[str, int] | AgeLimitRuleSet | Iterable[Any]
 
-
-def held_on_q(as_of: dt.date, prefix: str = "") -> Q:
-    """Posts held on a date: started on or before it (or undated), not yet ended."""
-    return (Q(**{f"{prefix}started_on__isnull": True}) | Q(**{f"{prefix}started_on__lte": as_of})) & (
-        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": as_of})
-    )
+# The Person fields the forecasts and targets read (their current values; rank and unit come
+# from the post held on the date).
+MEMBER_FIELDS = (
+    "name", "sex", "birth_date", "political_status", "ethnicity", "highest_education",
+    "full_time_degree", "in_service_degree", "rank",
+)
 
 
 def people_visible(*, actor: Any) -> QuerySet[Person]:
@@ -48,17 +53,11 @@ def people_visible(*, actor: Any) -> QuerySet[Person]:
 
 def people_in_scope(
     *, actor: Any, as_of: dt.date, unit: Unit | None = None, team_members_only: bool = False
-) -> QuerySet[Person]:
-    """The people of a unit's subtree (everyone, or those on a team at `as_of`)."""
-    people = people_visible(actor=actor)
-    if team_members_only:
-        posts = Assignment.objects.filter(held_on_q(as_of), is_team_member=True)
-        if unit is not None:
-            posts = posts.filter(unit__in=Unit.objects.subtree_of(unit))
-        return people.filter(pk__in=posts.values("person_id"))
-    if unit is not None:
-        people = people.filter(unit__in=Unit.objects.subtree_of(unit))
-    return people
+) -> PeopleOnDate:
+    """The people in post on `as_of` in a unit's subtree (everyone, or those on a team then),
+    with their rank then (org.selectors.people_on)."""
+    return people_on(actor=actor, as_of=as_of, unit=unit, team_members_only=team_members_only,
+                     fields=MEMBER_FIELDS)
 
 
 def rule_set_default(kind: str = AgeLimitRuleSet.Kind.POST_AGE_LIMIT) -> AgeLimitRuleSet | None:
@@ -81,13 +80,6 @@ def limits_resolve(limits: LimitsArgument) -> list[Any]:
     if isinstance(limits, Mapping):
         return limits_from_ages(limits)
     return list(limits)
-
-
-def percent(part: int, whole: int) -> float:
-    """part ÷ whole × 100 with two decimals (0 for an empty whole)."""
-    if not whole:
-        return 0.0
-    return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01")))
 
 
 def _year_end(year: int) -> dt.date:
@@ -116,7 +108,8 @@ def age_limit_forecast(
     limit_list = limits_resolve(limits)
     scope = people_in_scope(actor=actor, as_of=as_of, unit=unit, team_members_only=team_members_only)
     years = list(range(as_of.year, until.year + 1))
-    counts = _forecast_counts(scope, limit_list, as_of=as_of, until=until, group=group)
+    counts = _forecast_counts(scope.base, limit_list, as_of=as_of, until=until, group=group)
+    _forecast_correct(counts, scope, limit_list, as_of=as_of, until=until, group=group)
     result: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "until": until.isoformat(),
@@ -134,9 +127,53 @@ def age_limit_forecast(
         "already_reached": counts["already_reached"],
     }
     if include_people:
-        reaching = reaching_q(limit_list, after=as_of, until=until, group=group)
-        result["people"] = _reaching_people(scope.filter(reaching), limit_list, group)
+        result["people"] = _reaching_people(scope, limit_list, as_of=as_of, until=until,
+                                            group=group)
     return result
+
+
+def _forecast_correct(counts: dict[str, Any], scope: PeopleOnDate, limits: list[Any], *,
+                      as_of: dt.date, until: dt.date, group: str) -> None:
+    """Correct the base's counts for the people whose rank or unit on `as_of` is not their
+    current one (PeopleOnDate): each is taken away as counted now and added as he stood then,
+    bucketed as ForecastBucket buckets in SQL."""
+    edges = period_edges(as_of, until)
+    bounds_by_rank_sex: dict[tuple[str, str], tuple[dt.date, ...] | None] = {}
+
+    def bounds_for(rank: str, sex: str) -> tuple[dt.date, ...] | None:
+        key = (rank, sex)
+        if key not in bounds_by_rank_sex:
+            limit = limit_for(limits, rank=rank, sex=sex, group=group)
+            bounds_by_rank_sex[key] = (
+                None if limit is None else period_birth_bounds(limit, edges)
+            )
+        return bounds_by_rank_sex[key]
+
+    for person in scope.changed:
+        values = person.values
+        if person.in_base:
+            _forecast_add(counts, values, bounds_for(values["rank"], values["sex"]), edges, -1)
+        if person.post is not None:
+            _forecast_add(counts, values, bounds_for(person.post.rank, values["sex"]), edges, 1)
+
+
+def _forecast_add(counts: dict[str, Any], values: dict[str, Any],
+                  bounds: tuple[dt.date, ...] | None, edges: list[dt.date], sign: int) -> None:
+    """Count one person (sign 1) or take him away (sign -1), bucketed by his birth against the
+    limit's `bounds` (see _forecast_counts); None when no limit applies to him."""
+    counts["total"] += sign
+    birth = values["birth_date"]
+    if bounds is None or birth >= bounds[-1]:
+        return
+    number = bisect.bisect_right(bounds, birth, hi=len(bounds) - 1)
+    if number == 0:
+        counts["already_reached"] += sign
+        return
+    counts["reaching"] += sign
+    counts["by_year"][edges[number].year] += sign
+    counts["non_party"] += sign * measures.is_non_party(values["political_status"])
+    counts["minority"] += sign * measures.is_minority(values["ethnicity"])
+    counts["women"] += sign * measures.is_woman(values["sex"])
 
 
 def _forecast_counts(scope: QuerySet[Person], limits: list[Any], *, as_of: dt.date,
@@ -164,8 +201,8 @@ def _forecast_counts(scope: QuerySet[Person], limits: list[Any], *, as_of: dt.da
         .values_list("forecast_bucket", "sex")
         .annotate(
             people=Count("pk"),
-            non_party=Count("pk", filter=~Q(political_status__in=codes.CPC_MEMBER_CODES)),
-            minority=Count("pk", filter=~Q(ethnicity=codes.HAN)),
+            non_party=Count("pk", filter=measures.non_party_q()),
+            minority=Count("pk", filter=measures.minority_q()),
         )
         .order_by()
     )
@@ -180,7 +217,7 @@ def _forecast_counts(scope: QuerySet[Person], limits: list[Any], *, as_of: dt.da
         counts["by_year"][edges[number].year] += people
         counts["non_party"] += non_party
         counts["minority"] += minority
-        if sex == codes.Sex.FEMALE:
+        if measures.is_woman(sex):
             counts["women"] += people
     return counts
 
@@ -251,7 +288,7 @@ class ForecastBucket(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.rank, self.sex, self.birth]
 
-    def set_source_expressions(self, expressions: list[Any]) -> None:
+    def set_source_expressions(self, expressions: Sequence[Any]) -> None:
         self.rank, self.sex, self.birth = expressions
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
@@ -317,12 +354,41 @@ def _limit_row(limit: Any) -> dict[str, Any]:
     }
 
 
-def _reaching_people(people: QuerySet[Person], limits: list[Any], group: str) -> list[dict[str, Any]]:
+def _reaching_people(scope: PeopleOnDate, limits: list[Any], *, as_of: dt.date, until: dt.date,
+                     group: str) -> list[dict[str, Any]]:
+    """The people reaching the limit in (as_of, until], by reach month, unit and id: those of
+    the base by their current rank (SQL), the changed ones by their rank on `as_of`."""
+    changed = scope.changed_ids
+    reaching = reaching_q(limits, after=as_of, until=until, group=group)
+    candidates = [
+        (pk, name, sex, birth, rank, post_title, unit_id)
+        for pk, name, sex, birth, rank, post_title, unit_id in scope.base.filter(
+            reaching).values_list("pk", "name", "sex", "birth_date", "rank", "post_title", "unit_id")
+        if pk not in changed
+    ]
+    later: list[tuple[Any, ...]] = []
+    for person in scope.counted_changed():
+        assert person.post is not None
+        values = person.values
+        limit = limit_for(limits, rank=person.post.rank, sex=values["sex"], group=group)
+        reached = reach_date(limit, values["birth_date"]) if limit is not None else None
+        if reached is not None and as_of < reached <= until:
+            later.append((person, values))
+    titles = dict(Assignment.objects.filter(
+        pk__in=[person.post.post_id for person, _ in later if person.post is not None]
+    ).values_list("pk", "title")) if later else {}
+    for person, values in later:
+        post = person.post
+        assert post is not None
+        candidates.append((person.person_id, values["name"], values["sex"], values["birth_date"],
+                           post.rank, titles.get(post.post_id, ""), post.unit_id))
+    paths = dict(Unit.objects.filter(pk__in={row[6] for row in candidates}).values_list("pk", "path"))
     rows = []
-    for pk, name, sex, birth, rank, post_title, unit_path in people.values_list(
-        "pk", "name", "sex", "birth_date", "rank", "post_title", "unit__path"
-    ):
-        reached = reach_date(limit_for(limits, rank=rank, sex=sex, group=group), birth)
+    for pk, name, sex, birth, rank, post_title, unit_id in candidates:
+        limit = limit_for(limits, rank=rank, sex=sex, group=group)
+        assert limit is not None  # every candidate reaches a limit
+        reached = reach_date(limit, birth)
+        unit_path = paths.get(unit_id, "")
         rows.append((reached, unit_path, pk, {
             "id": pk,
             "name": name,
@@ -341,12 +407,6 @@ def _reaching_people(people: QuerySet[Person], limits: list[Any], group: str) ->
 
 
 _TITLE_SPLIT = re.compile(r"[、，,/\s]+")
-
-
-MEMBER_FIELDS = (
-    "name", "sex", "birth_date", "political_status", "ethnicity", "highest_education",
-    "full_time_degree", "in_service_degree", "rank",
-)
 
 
 @dataclass
@@ -395,35 +455,47 @@ def teams_on(
 ) -> list[Team]:
     """Every team on a date: units with team members then, in unit order, members in post order.
 
-    Optionally only units of a subtree and of one unit type.
+    A member is anyone holding a team post there on the date (org.selectors.posts_held_on), a
+    concurrent post (兼任) included, once a team; his rank is that of his main post then.
+    Optionally only units of a subtree and of one unit type; only units and people the actor
+    may see.
     """
     visible = people_visible(actor=actor)
-    posts = Assignment.objects.filter(held_on_q(as_of), is_team_member=True)
+    units = Unit.objects.visible_to(actor)
+    if unit is not None:
+        units = units.subtree_of(unit)
+    if unit_type is not None:
+        units = units.filter(unit_type=unit_type)
+    posts = posts_held_on(as_of).filter(is_team_member=True)
     if visible.query.has_filters() or visible.query.is_empty():
         posts = posts.filter(person__in=visible)
-    if unit is not None:
-        posts = posts.filter(unit__in=Unit.objects.subtree_of(unit))
-    if unit_type is not None:
-        posts = posts.filter(unit__unit_type=unit_type)
-    rows = posts.order_by("unit_id", "id").values_list(
+    if units.query.where or units.query.is_empty():
+        posts = posts.filter(unit__in=units)
+    rows = list(posts.order_by("unit_id", "id").values_list(
         "unit_id", "title", "rank", "person_id", *(f"person__{name}" for name in MEMBER_FIELDS)
-    )
+    ))
+    of_record = posts_of_record_on(as_of=as_of, people=sorted({row[3] for row in rows}))
     titles = principal_titles()
     is_principal: dict[str, bool] = {}
     teams: dict[int, list[Member]] = {}
+    seen: set[tuple[int, int]] = set()
     for (unit_id, title, post_rank, person_id, name, sex, birth, political_status, ethnicity,
-         highest_education, full_time_degree, in_service_degree, person_rank) in rows:
+         highest_education, full_time_degree, in_service_degree, _current_rank) in rows:
+        if (unit_id, person_id) in seen:
+            continue
+        seen.add((unit_id, person_id))
         principal = is_principal.get(title)
         if principal is None:
             principal = is_principal[title] = is_principal_title(title, titles)
+        main = of_record.get(person_id)
         teams.setdefault(unit_id, []).append(Member(
             person_id, name, sex, birth, political_status, ethnicity, highest_education,
-            full_time_degree, in_service_degree, post_rank or person_rank, age_on(birth, as_of),
-            title, principal,
+            full_time_degree, in_service_degree, (main.rank if main else "") or post_rank,
+            age_on(birth, as_of), title, principal,
         ))
-    units = Unit.objects.in_bulk(list(teams))
+    units_by_id = Unit.objects.in_bulk(list(teams))
     return sorted(
-        (Team(unit=units[unit_id], members=members) for unit_id, members in teams.items()),
+        (Team(unit=units_by_id[unit_id], members=members) for unit_id, members in teams.items()),
         key=lambda team: team.unit.path,
     )
 
@@ -431,35 +503,40 @@ def teams_on(
 # Plan targets and gaps (结构缺项)
 
 
-def target_list(*, plan_name: str | None = None) -> QuerySet[PlanTarget]:
-    targets = PlanTarget.objects.select_related("unit")
+def target_list(*, actor: Any, plan_name: str | None = None) -> QuerySet[PlanTarget]:
+    """The targets the actor may see: those over a unit he may see, and those over every team
+    of a unit type (evaluated on the teams he may see)."""
+    targets = PlanTarget.objects.select_related("unit").filter(
+        Q(unit__isnull=True) | Q(unit__in=Unit.objects.visible_to(actor))
+    )
     if plan_name:
         targets = targets.filter(plan_name=plan_name)
     return targets
 
 
-def plan_names() -> list[str]:
-    return list(PlanTarget.objects.order_by("plan_name").values_list("plan_name", flat=True).distinct())
+def plan_names(*, actor: Any) -> list[str]:
+    return list(
+        target_list(actor=actor).order_by("plan_name").values_list("plan_name", flat=True)
+        .distinct()
+    )
 
 
 def counts_toward(target: PlanTarget, person: Member, age: int) -> bool:
-    """Whether a person counts toward a target's measure."""
+    """Whether a person counts toward a target's measure (the measures of core.measures)."""
     measure = PlanTarget.Measure
     if target.measure == measure.AGE_AT_MOST:
         return age <= (target.age or 0)
     if target.measure == measure.WOMEN:
-        return person.sex == codes.Sex.FEMALE
+        return measures.is_woman(person.sex)
     if target.measure == measure.NON_PARTY:
-        return person.political_status not in codes.CPC_MEMBER_CODES
+        return measures.is_non_party(person.political_status)
     if target.measure == measure.MINORITY:
-        return person.ethnicity != codes.HAN
+        return measures.is_minority(person.ethnicity)
     if target.measure == measure.BACHELOR_OR_ABOVE:
-        return person.highest_education in codes.UNIVERSITY_OR_ABOVE
+        return measures.is_bachelor_or_above(person.highest_education)
     if target.measure == measure.POSTGRADUATE_OR_MASTER:
-        return (
-            person.highest_education == codes.POSTGRADUATE
-            or person.full_time_degree in codes.MASTER_OR_DOCTOR
-            or person.in_service_degree in codes.MASTER_OR_DOCTOR
+        return measures.is_postgraduate_or_master(
+            person.highest_education, person.full_time_degree, person.in_service_degree
         )
     raise ValueError(target.measure)
 
@@ -543,10 +620,11 @@ def target_evaluate(*, actor: Any, target: PlanTarget, as_of: dt.date,
     people = people_in_scope(actor=actor, as_of=as_of, unit=target.unit,
                              team_members_only=target.team_members_only)
     pooled = [
-        Member(person_id=person_id, **dict(zip(MEMBER_FIELDS, values)),
-               age=age_on(values[2], as_of))
-        for person_id, *values in people.order_by("id").values_list("id", *MEMBER_FIELDS)
+        Member(person_id=row["id"], **{name: row[name] for name in MEMBER_FIELDS},
+               age=age_on(row["birth_date"], as_of))
+        for row in people.rows(MEMBER_FIELDS)
     ]
+    assert target.unit is not None  # a pooled target names its unit (PlanTarget.clean)
     return TargetResult(
         target=target,
         groups=[_group_result(target, target.unit.path, target.unit, pooled)],
@@ -558,7 +636,7 @@ def plan_gaps(*, actor: Any, as_of: dt.date, plan_name: str | None = None) -> li
     teams_by_type: dict[str, list[Team]] = {}
     return [
         target_evaluate(actor=actor, target=target, as_of=as_of, teams_by_type=teams_by_type)
-        for target in target_list(plan_name=plan_name)
+        for target in target_list(actor=actor, plan_name=plan_name)
     ]
 
 

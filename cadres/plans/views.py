@@ -7,17 +7,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cadres.accounts.decorators import require
+from cadres.accounts.permissions import can_edit_plans, can_view_plans
+from cadres.org.selectors import IN_POST_RULE
 from cadres.plans import selectors, services
 from cadres.plans.forms import AgeLimitForm, ForecastForm, GapsForm, PlanTargetForm
-from cadres.plans.models import AgeLimit, PlanTarget
-from cadres.plans.permissions import can_edit_plans, can_view_plans
+from cadres.plans.models import AgeLimit
 
 DEFAULT_FORECAST_YEARS = 5
 
 
 @require(can_view_plans, "查看规划目标")
 def gaps(request: HttpRequest) -> HttpResponse:
-    form = GapsForm(request.GET or None, plan_names=selectors.plan_names())
+    form = GapsForm(request.GET or None, plan_names=selectors.plan_names(actor=request.user))
     as_of = form.as_of_or_today()
     plan_name = form.cleaned_data.get("plan") if form.is_valid() else None
     results = selectors.plan_gaps(actor=request.user, as_of=as_of, plan_name=plan_name or None)
@@ -37,6 +38,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
         "groups_missed": sum(r.missed for r in results),
         "missing_total": sum(r.missing for r in results),
         "can_edit": can_edit_plans(request.user),
+        "in_post_rule": IN_POST_RULE,
     })
 
 
@@ -50,7 +52,7 @@ def forecast(request: HttpRequest) -> HttpResponse:
     rule_set = data.get("rule_set") or selectors.rule_set_default()
     unit = data.get("unit")
     context = {"form": form, "as_of": as_of, "until": until, "years": years,
-               "rule_set": rule_set, "unit": unit}
+               "rule_set": rule_set, "unit": unit, "in_post_rule": IN_POST_RULE}
     if rule_set is not None:
         summary = selectors.age_limit_forecast(
             actor=request.user, as_of=as_of, until=until, limits=rule_set, unit=unit
@@ -72,7 +74,7 @@ def forecast(request: HttpRequest) -> HttpResponse:
 @require(can_view_plans, "查看规划目标")
 def target_list(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/target_list.html", {
-        "targets": selectors.target_list(),
+        "targets": selectors.target_list(actor=request.user),
         "can_edit": can_edit_plans(request.user),
     })
 
@@ -91,7 +93,7 @@ def target_create(request: HttpRequest) -> HttpResponse:
 @require(can_edit_plans, "修改规划目标")
 @require_http_methods(["GET", "POST"])
 def target_update(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(PlanTarget, pk=pk)
+    target = get_object_or_404(selectors.target_list(actor=request.user), pk=pk)
     form = PlanTargetForm(request.POST or None, instance=target, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.target_update(actor=request.user, target=target, **form.cleaned_data)
@@ -103,7 +105,7 @@ def target_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_edit_plans, "删除规划目标")
 @require_POST
 def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(PlanTarget, pk=pk)
+    target = get_object_or_404(selectors.target_list(actor=request.user), pk=pk)
     services.target_delete(actor=request.user, target=target)
     messages.success(request, "已删除规划目标")
     return redirect("plans:target_list")

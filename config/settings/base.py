@@ -4,13 +4,16 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_secret, env_str
+from config.env import env_bool, env_int, env_str, refuse_renamed_variables, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("CADRES_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = env_secret("SECRET_KEY", "insecure-development-key-change-me")
+refuse_renamed_variables()  # HTTPS → CADRES_HTTPS
+# SECRET_KEY / SECRET_KEY_FILE; without them a random key kept in var/secret_key (mode 0600).
+# SECRET_KEY_SOURCE says which: the production server accepts only "environment".
+SECRET_KEY, SECRET_KEY_SOURCE = secret_key(VAR_DIR)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -33,11 +36,13 @@ INSTALLED_APPS = [
     "cadres.people",
     "cadres.analytics",
     "cadres.plans",
+    "cadres.jobs",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cadres.audit.context.RequestIdMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "cadres.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,7 +59,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-WSGI_APPLICATION = "config.wsgi.application"
+# What the development server (`runserver`, the demo) loads; production servers load
+# config.wsgi:application, which refuses DEBUG and a key not given in the environment.
+WSGI_APPLICATION = "config.wsgi.development_application"
 
 TEMPLATES = [
     {
@@ -73,7 +80,13 @@ TEMPLATES = [
 
 # DATABASE_URL picks the database; the default is an embedded SQLite file under var/.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cadres.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+# Persistent connections: each server thread keeps its PostgreSQL connection for
+# DATABASE_CONN_MAX_AGE seconds, checked before reuse (CONN_HEALTH_CHECKS).
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions and a busy timeout keep concurrent writers from failing at once.
     DATABASES["default"]["OPTIONS"] = {
@@ -97,7 +110,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "people:roster"
+# The first page the user's roles open (cadres.accounts.views.home).
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "zh-hans"
@@ -107,24 +121,38 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up about a missing directory
 MEDIA_ROOT = VAR_DIR / "media"
+# Static files are served by the application (WhiteNoise) under content-hashed, compressed
+# names once `cadres collectstatic` has run (`cadres serve` runs it); before that, as in the
+# demo's development server, under their plain names (cadres.core.staticfiles).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "cadres.core.staticfiles.StaticFilesStorage"},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
+# Served over HTTPS (CADRES_HTTPS=1): redirect, HSTS and secure cookies. Not `HTTPS`, which
+# the standard library's wsgiref/CGI read as "this request came over TLS" (refused above).
+CADRES_HTTPS = env_bool("CADRES_HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and CADRES_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Production behind HTTPS: HTTPS=1 turns on the redirect, HSTS and secure cookies.
+# Production behind HTTPS: CADRES_HTTPS=1 turns on the redirect, HSTS and secure cookies.
 # Behind a TLS-terminating proxy, also set PROXY_SSL_HEADER=1 (trusts X-Forwarded-Proto).
-SECURE_SSL_REDIRECT = env_bool("HTTPS", False)
-SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600 if env_bool("HTTPS", False) else 0)
+SECURE_SSL_REDIRECT = CADRES_HTTPS
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600 if CADRES_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 if env_bool("PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The header in which the proxy in front (nginx on the same machine) names the client's
+# address, e.g. X-Real-IP; believed by the production server on loopback requests only.
+CADRES_REAL_IP_HEADER = env_str("CADRES_REAL_IP_HEADER", "")
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # Idle sessions end after SESSION_IDLE_SECONDS without a request (cadres.core.middleware).
@@ -133,9 +161,19 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", SESSION_COOKIE_AGE)
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 OTP_TOTP_ISSUER = "干部工作管理系统"
+# One-time codes are accepted this many 30-second steps either side of now; the first few
+# wrong codes cost no waiting time, after that each one doubles the wait.
+OTP_TOTP_TOLERANCE = env_int("OTP_TOTP_TOLERANCE", 1)
+OTP_FAILURES_BEFORE_BACKOFF = env_int("OTP_FAILURES_BEFORE_BACKOFF", 3)
+# Traces of reading (a 404 on a record's address, opening a card): at most one per user and
+# record in this many seconds, and at most this many per user per hour.
+ACCESS_TRACE_REPEAT_SECONDS = env_int("ACCESS_TRACE_REPEAT_SECONDS", 600)
+ACCESS_TRACE_HOURLY_LIMIT = env_int("ACCESS_TRACE_HOURLY_LIMIT", 30)
 
 # Roster files larger than this are refused before they are parsed.
 ROSTER_MAX_BYTES = env_int("ROSTER_MAX_BYTES", 64 * 1024 * 1024)
+# Roster exports of more people than this run as a background job.
+ROSTER_EXPORT_INLINE_MAX = env_int("ROSTER_EXPORT_INLINE_MAX", 5000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -12,3 +12,8 @@ STORAGES = {
 # their own: CADRES_TEST_DATABASE names it (default test_<name>).
 if test_database := env_str("CADRES_TEST_DATABASE", ""):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": test_database}  # noqa: F405
+
+# Jobs run at once, in the request that starts them (django-tasks' immediate backend), so a
+# test sees a job's result without a worker. Tests of the queue itself switch to the database
+# backend (cadres/jobs/tests) and run the worker when they choose.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -4,8 +4,10 @@
     {{ person.id_number|mask_id_number }}            always masked: 330381********6619
     {% id_number_shown person %}                     full only while a registered read is open
     {% dossier_is_open person as full %}{% if full %}…家庭成员、考核…{% endif %}
-    {% if user|can_open_dossier:person %}<a href="{% url 'accounts:dossier_open' person.pk %}">查阅完整档案</a>{% endif %}
-    {% if user|may:"browses_audit" %}{% nav_link "audit:event_list" "审计" %}{% endif %}
+    {% if user|can_open_dossier:person %}
+      <a href="{% url 'accounts:dossier_open' person.pk %}">查阅完整档案</a>
+    {% endif %}
+    {% if user|may:"audit.view" %}{% nav_link "audit:event_list" "审计" %}{% endif %}
 """
 
 from typing import Any
@@ -58,16 +60,14 @@ def id_number_shown(context: template.Context, person: Any) -> str:
     return mask_id_number(person.id_number)
 
 
-PAGE_FLAGS = {"sees_records", "sees_analysis", "sees_sensitive", "browses_audit",
-              "manages_users"}
-
-
 @register.filter
-def may(user: Any, flag: str) -> bool:
-    """Whether the user's roles carry a flag, to hide navigation the user cannot use:
-    sees_records, sees_analysis, sees_sensitive, browses_audit, manages_users."""
-    from cadres.accounts.scopes import access_for
+def may(user: Any, code: str) -> bool:
+    """Whether the user's roles carry a permission code (e.g. "audit.view"), to hide
+    navigation the user cannot use. The flag names used before codes (sees_records,
+    sees_analysis, sees_sensitive, browses_audit, manages_users) still work."""
+    from cadres.accounts.codes import is_registered
+    from cadres.accounts.scopes import LEGACY_FLAGS, ROLE_FLAGS, access_for
 
-    if flag not in PAGE_FLAGS:
-        raise template.TemplateSyntaxError(f"unknown flag {flag!r}")
-    return access_for(user).has(flag)
+    if not (is_registered(code) or code in LEGACY_FLAGS or code in ROLE_FLAGS):
+        raise template.TemplateSyntaxError(f"unknown permission code {code!r}")
+    return access_for(user).has(code)

@@ -103,7 +103,10 @@ def test_login_does_not_redirect_to_another_site(client):
     response = client.post(reverse("accounts:login") + "?next=https://evil.example/",
                            {"username": "clerk", "password": TEST_PASSWORD})
     # then
-    assert response["Location"] == reverse("people:roster")
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+
+    assert response["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def test_logout_needs_post_and_ends_the_session(client):
@@ -163,14 +166,48 @@ def test_password_change_needs_the_current_password(client):
     assert get_user_model().objects.get(pk=user.pk).must_change_password is True
 
 
-def test_demo_administrator_must_change_the_password_at_first_login(client):
+def _enroll_and_land(client, user):
+    """Enroll a device at the two-factor step; returns where the gate sends the user next."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.get(reverse("accounts:otp_enroll"))
+    device = TOTPDevice.objects.get(user=user)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    client.post(reverse("accounts:otp_enroll"), {"token": f"{totp.token():06d}"})
+    return client.get(reverse("people:roster"))
+
+
+def test_an_administrator_made_by_admin_create_enrolls_in_two_factor_then_changes_password(
+        client):
     # given
+    from cadres.accounts.permissions import requires_two_factor
+    from cadres.accounts.services import admin_create
+
+    admin = admin_create(actor=None, username="root", password=TEST_PASSWORD)
+    # when
+    _login(client, "root", TEST_PASSWORD)
+    first = client.get(reverse("people:roster"))
+    after_enrolling = _enroll_and_land(client, admin)
+    # then
+    assert admin.is_superuser and requires_two_factor(admin)
+    assert admin.grants.get().role.code == "admin"
+    assert first["Location"].startswith(reverse("accounts:otp_enroll"))
+    assert after_enrolling["Location"] == reverse("accounts:password_change")
+
+
+def test_demo_administrator_holds_the_admin_role_and_enrolls_in_two_factor(client):
+    # given
+    from cadres.accounts.models import Grant
     from cadres.people.demo import ADMIN_USERNAME, DEMO_PASSWORD, demo_users_ensure
 
     demo_users_ensure(actor=None)
+    assert Grant.objects.filter(user__username=ADMIN_USERNAME, role__code="admin").exists()
+    admin = get_user_model().objects.get(username=ADMIN_USERNAME)
     _login(client, ADMIN_USERNAME, DEMO_PASSWORD)
     # when
-    response = client.get(reverse("people:roster"))
+    first = client.get(reverse("people:roster"))
+    after_enrolling = _enroll_and_land(client, admin)
     # then
-    assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:password_change")
+    assert first["Location"].startswith(reverse("accounts:otp_enroll"))
+    assert after_enrolling["Location"] == reverse("accounts:password_change")

@@ -107,3 +107,96 @@ def test_unit_clerk_needs_no_second_factor(client):
     response = client.get(reverse("accounts:password_change"))
     # then
     assert response.status_code == 200
+
+
+def test_a_right_code_right_after_a_wrong_one_is_accepted(client, officer):
+    # given
+    device = TOTPDevice.objects.create(user=officer, name="动态口令", confirmed=True)
+    _password_step(client, "officer")
+    right = _code(device)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    client.post(reverse("accounts:otp_verify"), {"token": wrong})
+    # when: at once, within django-otp's one-second back-off
+    response = client.post(reverse("accounts:otp_verify"), {"token": right})
+    # then
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:password_change")).status_code == 200
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+
+
+def test_repeated_wrong_codes_are_slowed_down_with_a_chinese_message(client, officer, settings):
+    # given
+    settings.OTP_FAILURES_BEFORE_BACKOFF = 2
+    device = TOTPDevice.objects.create(user=officer, name="动态口令", confirmed=True)
+    _password_step(client, "officer")
+    wrong = f"{(int(_code(device)) + 1) % 1_000_000:06d}"
+    for _ in range(2):
+        client.post(reverse("accounts:otp_verify"), {"token": wrong})
+    # when: the back-off has started, so even the right code waits
+    response = client.post(reverse("accounts:otp_verify"), {"token": _code(device)})
+    # then
+    assert "秒后再试" in response.content.decode()
+    assert client.get(reverse("accounts:password_change")).status_code == 302
+
+
+def test_the_session_id_changes_at_the_two_factor_step(client, officer):
+    # given
+    device = TOTPDevice.objects.create(user=officer, name="动态口令", confirmed=True)
+    anonymous_key = client.get(reverse("accounts:login")) and client.session.session_key
+    _password_step(client, "officer")
+    after_password = client.session.session_key
+    # when
+    client.post(reverse("accounts:otp_verify"), {"token": _code(device)})
+    # then
+    after_code = client.session.session_key
+    assert after_password and after_code
+    assert after_password != anonymous_key
+    assert after_code != after_password
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=after_password).exists()
+    assert client.get(reverse("accounts:password_change")).status_code == 200
+
+
+def test_the_session_id_changes_when_enrolling(client, officer):
+    # given
+    _password_step(client, "officer")
+    client.get(reverse("accounts:otp_enroll"))
+    after_password = client.session.session_key
+    device = TOTPDevice.objects.get(user=officer)
+    # when
+    client.post(reverse("accounts:otp_enroll"), {"token": _code(device)})
+    # then
+    assert client.session.session_key != after_password
+
+
+def test_the_code_window_comes_from_the_settings(client, officer, settings):
+    # given: a phone clock two steps (60 s) behind
+    settings.OTP_TOTP_TOLERANCE = 2
+    device = TOTPDevice.objects.create(user=officer, name="动态口令", confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time - 60
+    late = f"{totp.token():06d}"
+    _password_step(client, "officer")
+    # when
+    page = client.get(reverse("accounts:otp_verify")).content.decode()
+    response = client.post(reverse("accounts:otp_verify"), {"token": late})
+    # then
+    assert "60秒以内" in page
+    assert response.status_code == 302
+
+
+def test_a_code_outside_the_window_is_refused(client, officer, settings):
+    # given
+    settings.OTP_TOTP_TOLERANCE = 1
+    device = TOTPDevice.objects.create(user=officer, name="动态口令", confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time - 90
+    late = f"{totp.token():06d}"
+    _password_step(client, "officer")
+    # when
+    response = client.post(reverse("accounts:otp_verify"), {"token": late})
+    # then
+    assert response.status_code == 200
+    assert "动态口令不正确" in response.content.decode()

@@ -32,8 +32,12 @@ def township(officer):
 
 
 def person_row(serial: int, birth: Any, sex: str = "男", **overrides: Any) -> dict[str, Any]:
-    """A roster row with a unique name and a 身份证号 that agrees with its birth and sex."""
+    """A roster row with a unique name and a 身份证号 that agrees with its birth and sex, in
+    post since 2005.04 (before the tests' as-of dates) unless 任现职时间 says otherwise."""
     id_birth = birth if isinstance(birth, str) else birth.strftime("%Y.%m.%d")
+    overrides.setdefault("任现职时间", "2005.04")
+    overrides.setdefault("任现职级时间", overrides["任现职时间"])
+    overrides.setdefault("参加工作时间", "1996.08")
     return roster_row(
         姓名=f"干部{serial}", 出生年月=birth, 性别=sex,
         身份证号=id_number(id_birth.replace("-", "."), sex, serial=serial), **overrides,

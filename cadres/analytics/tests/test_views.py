@@ -95,7 +95,7 @@ def test_structure_xlsx_export_has_the_published_township_table(township, signed
     assert response["Content-Disposition"] == 'attachment; filename="structure-2010-06-30.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.title == "结构分析"
-    rows = [row for row in sheet.iter_rows(values_only=True)]
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[1] == ("范围", "全部单位（全部干部）", None)
     assert rows[2] == ("截止日期", "2010年6月30日", None)
     tables, heading = {}, None

@@ -17,17 +17,18 @@ pytestmark = pytest.mark.django_db
 # Pages and what each role gets. The user's grant covers 东镇 (east); "in" pages are records in
 # 东镇, "out" pages records in 西镇 (west). 200 = shown, 403 = refused, 404 = hidden by scope.
 PAGES = ["roster", "person_in", "person_out", "unit_tree", "unit_in", "unit_out", "structure",
-         "gaps", "audit", "users", "password"]
+         "gaps", "audit", "users", "roles", "password"]
 MATRIX = {
-    #               roster person_in person_out tree unit_in unit_out structure gaps audit users password
-    "admin":        [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
-    "cadre_office": [200, 200, 404, 200, 200, 404, 200, 200, 403, 403, 200],
-    "supervision":  [200, 200, 404, 200, 200, 404, 200, 200, 200, 403, 200],
-    "unit_clerk":   [200, 200, 404, 200, 200, 404, 403, 403, 403, 403, 200],
-    "inspection":   [200, 200, 404, 200, 200, 404, 403, 403, 403, 403, 200],
-    "leader":       [403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 200],
-    "committee":    [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
-    "no_grant":     [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+    #               roster person_in person_out tree unit_in unit_out structure gaps audit users
+    #               roles password
+    "admin":        [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "cadre_office": [200, 200, 404, 200, 200, 404, 200, 200, 403, 403, 403, 200],
+    "supervision":  [200, 200, 404, 200, 200, 404, 200, 200, 200, 403, 403, 200],
+    "unit_clerk":   [200, 200, 404, 200, 200, 404, 403, 403, 403, 403, 403, 200],
+    "inspection":   [200, 200, 404, 200, 200, 404, 403, 403, 403, 403, 403, 200],
+    "leader":       [403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 200],
+    "committee":    [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+    "no_grant":     [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
 }
 CASES = [
     pytest.param(role, page_name, statuses[index], id=f"{role}-{page_name}-{statuses[index]}")
@@ -58,6 +59,7 @@ def _url(page_name: str, world: dict) -> str:
         "gaps": ("plans:gaps", []),
         "audit": ("audit:event_list", []),
         "users": ("accounts:user_list", []),
+        "roles": ("accounts:role_list", []),
         "password": ("accounts:password_change", []),
     }
     name, args = named[page_name]
@@ -88,10 +90,12 @@ def test_permission_matrix(client, world, role, page_name, expected):
     response = client.get(url)
     # then
     assert response.status_code == expected
+    new = [(e.action, e.actor_id) for e in AuditEvent.objects.order_by("id")[before:]]
     if expected == 403:
-        refusals = AuditEvent.objects.filter(pk__gt=0).order_by("id")[before:]
-        assert [(e.action, e.actor_id) for e in refusals] == [
-            (AuditAction.PERMISSION_DENIED, user.pk)]
+        assert new == [(AuditAction.PERMISSION_DENIED, user.pk)]
+    if expected == 404:
+        # An out-of-scope id leaves a trace (rate-limited) and nothing else.
+        assert new == [("access.not_found", user.pk)]
 
 
 def test_person_list_and_units_are_scoped_to_the_grant(world):
@@ -252,7 +256,7 @@ def test_check_deploy_passes_with_production_environment(tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-0123456789",
-        "HTTPS": "1",
+        "CADRES_HTTPS": "1",
         "DEBUG": "0",
         "ALLOWED_HOSTS": "cadres.example.gov.cn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",

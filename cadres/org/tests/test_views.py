@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from cadres.accounts.testing import person_in
 from cadres.org.models import Unit
 from cadres.org.selectors import unit_tree
 from cadres.people.models import Person
@@ -51,8 +52,7 @@ def make_unit(name, parent=None, staffing=None):
 
 
 def make_person(name, unit):
-    return Person.objects.create(name=name, unit=unit, sex="1", ethnicity="01",
-                                 birth_date=dt.date(1975, 3, 1), political_status="01", rank="0142")
+    return person_in(unit, name, birth_date=dt.date(1975, 3, 1))
 
 
 def test_unit_tree_of_the_township_roster(signed_in, township):

@@ -66,7 +66,9 @@ def roster_row(**overrides: Any) -> dict[str, Any]:
     return row
 
 
-def unit_row(path: str, parent: str | None = None, unit_type: str = "", staffing: int | str | None = None) -> dict[str, Any]:
+def unit_row(
+    path: str, parent: str | None = None, unit_type: str = "", staffing: int | str | None = None
+) -> dict[str, Any]:
     """One row of the 单位 sheet; the parent defaults to the path's parent."""
     return {
         "单位": path,
@@ -76,7 +78,9 @@ def unit_row(path: str, parent: str | None = None, unit_type: str = "", staffing
     }
 
 
-def _table(rows: list[dict[str, Any]], headers: Sequence[str] | None, default: Sequence[str]) -> tuple[list[str], list[list[Any]]]:
+def _table(
+    rows: list[dict[str, Any]], headers: Sequence[str] | None, default: Sequence[str]
+) -> tuple[list[str], list[list[Any]]]:
     header = list(headers if headers is not None else default)
     return header, [[row.get(name, "") for name in header] for row in rows]
 

@@ -101,6 +101,19 @@ class DemoLoadTests(TestCase):
         for assignment in current:
             self.assertEqual(assignment.unit_id, assignment.person.unit_id)
 
+    def test_every_post_is_the_demos_and_every_person_has_one_open_main_post(self):
+        # The posts went in through the org services (the roster import and the résumé
+        # writer), marked as the demo's.
+        self.assertEqual(set(Assignment.objects.values_list("source", flat=True)), {"demo"})
+        self.assertEqual(
+            Assignment.objects.filter(ended_on__isnull=True, is_main=True).count(), Person.objects.count()
+        )
+        # New people are recorded by the import's one event, not one by one.
+        person = Person.objects.order_by("id").first()
+        trail = AuditEvent.objects.filter(subject_type="people.person", subject_id=str(person.pk))
+        self.assertFalse(trail.exists())
+        self.assertEqual(AuditEvent.objects.filter(action=AuditAction.ROSTER_IMPORTED).count(), 1)
+
     def test_there_are_leaders_and_team_members(self):
         self.assertTrue(
             Person.objects.filter(unit__path=COUNTY, rank="0131", is_team_member=True).exists()

@@ -17,8 +17,9 @@ from python_calamine import CalamineWorkbook
 from cadres.audit.models import AuditAction, AuditEvent
 from cadres.core import spreadsheets as core_spreadsheets
 from cadres.org.models import Assignment, Unit
+from cadres.people.exports import roster_export
 from cadres.people.models import Person
-from cadres.people.services import RosterRejected, roster_export, roster_import
+from cadres.people.services import RosterRejected, roster_import
 from cadres.people.spreadsheets import ROSTER_SHEET, UNIT_SHEET
 from cadres.people.tests.factories import (
     DEFAULT_UNIT,
@@ -50,7 +51,8 @@ def fixture_tables() -> tuple[list[dict], list[dict]]:
 
 def exported() -> dict[str, list[list[object]]]:
     """The records as the export writes them, rows sorted so record ids do not matter."""
-    sheets = sheets_of(roster_export(actor=None, people=Person.objects.all(), units=Unit.objects.all()))
+    sheets = sheets_of(roster_export(actor=None, people=Person.objects.all(), units=Unit.objects.all(),
+                          purpose="测试"))
     return {name: [rows[0], *sorted(rows[1:], key=repr)] for name, rows in sheets.items()}
 
 
@@ -141,7 +143,8 @@ def test_utf8_csv_with_byte_order_mark_imports():
 def test_export_import_export_yields_the_same_content():
     # given
     roster_import(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
-    first = roster_export(actor=None, people=Person.objects.all(), units=Unit.objects.all())
+    first = roster_export(actor=None, people=Person.objects.all(), units=Unit.objects.all(),
+                          purpose="测试")
     first_sheets = exported()
     wipe()
 
@@ -158,7 +161,8 @@ def test_export_import_export_yields_the_same_content():
 def test_reimporting_an_export_changes_nothing():
     # given
     roster_import(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
-    content = roster_export(actor=None, people=Person.objects.all(), units=Unit.objects.all())
+    content = roster_export(actor=None, people=Person.objects.all(), units=Unit.objects.all(),
+                          purpose="测试")
     assignments = Assignment.objects.count()
 
     # when
@@ -278,6 +282,8 @@ def test_command_imports_and_reports(tmp_path):
 
     # then
     assert stdout.getvalue().strip() == "已导入 381 行：新增 381 人，更新 0 人，未变 0 人，新增单位 15 个"
+    # one import event and one event per new person, linked to it
+    # one event for the file; new people are recorded by it, not one by one
     assert counts() == {"people": 381, "units": 15, "assignments": 381, "audit_events": 1}
 
 
@@ -340,7 +346,9 @@ def test_import_records_one_audit_event_with_the_files_sha256():
     roster_import(actor=None, content=content, file_name="roster.xlsx")
 
     # then
-    event = AuditEvent.objects.get()
+    event = AuditEvent.objects.get(batch__isnull=True)
+    assert not event.items.exists()
+    assert event.changes["created"] == 381
     assert event.action == AuditAction.ROSTER_IMPORTED
     assert event.target_label == "roster.xlsx"
     assert event.changes["sha256"] == hashlib.sha256(content).hexdigest()
@@ -377,9 +385,9 @@ def _indexes() -> dict[str, list[str]]:
 def test_bulk_write_path_keeps_every_index_and_the_unique_id_number(monkeypatch):
     # given: the bulk path (indexes rebuilt; on PostgreSQL foreign keys re-added) for any number
     # of new people
-    from cadres.people import services
+    from cadres.people import bulk_load
 
-    monkeypatch.setattr(services, "REBUILD_INDEXES_FROM_ROWS", 1)
+    monkeypatch.setattr(bulk_load, "REBUILD_INDEXES_FROM_ROWS", 1)
     before = _indexes()
 
     # when
@@ -389,19 +397,17 @@ def test_bulk_write_path_keeps_every_index_and_the_unique_id_number(monkeypatch)
     assert _indexes() == before
     assert Person.objects.count() == 381
     assert Assignment.objects.filter(person__name="林颖刚", ended_on__isnull=True).get().title == "副镇长"
-    person = Person.objects.exclude(id_number="").first()
+    person, other = Person.objects.exclude(id_number="")[:2]
     with pytest.raises(IntegrityError), transaction.atomic():
-        Person.objects.create(**{
-            field.attname: getattr(person, field.attname)
-            for field in Person._meta.concrete_fields if not field.primary_key
-        })
+        Person.objects.filter(pk=other.pk).update(id_number=person.id_number)
 
 
 def records() -> tuple[list[dict], list[dict]]:
     """Every person and assignment, with units by path and without ids or timestamps."""
     paths = dict(Unit.objects.values_list("id", "path"))
     people = [
-        {**{k: v for k, v in row.items() if k not in ("id", "created_at", "updated_at")}, "unit_id": paths[row["unit_id"]]}
+        {**{k: v for k, v in row.items() if k not in ("id", "created_at", "updated_at")},
+         "unit_id": paths[row["unit_id"]]}
         for row in Person.objects.order_by("id_number", "name").values()
     ]
     assignments = [
@@ -504,3 +510,182 @@ def test_import_command_refuses_rows_outside_the_users_maintain_scope():
     assert [str(error) for error in rejected.value.errors] == [
         "第3行 单位 “某县/西镇” 不在您的信息维护范围内"
     ]
+
+
+@pytest.mark.django_db
+def test_a_concurrent_post_survives_a_reimport_that_changes_the_main_post():
+    # given: 张三 imported as 副局长, then appointed 县委统战部副部长 as well (兼任)
+    from cadres.org.models import PostSource
+    from cadres.org.services import post_start
+
+    roster_import(actor=None, file_name="v1.xlsx", content=roster_xlsx([roster_row()]))
+    zhang = Person.objects.get()
+    united_front = Unit.objects.create(name="县委统战部", path="平阳县/县委统战部", parent=zhang.unit.parent, depth=1)
+    post_start(actor=None, person=zhang, unit=united_front, title="副部长（兼）", rank="0142",
+               started_on=dt.date(2018, 3, 1), is_main=False, document="平委〔2018〕5号",
+               source=PostSource.FORM)
+
+    # when: the roster moves his main post
+    report = roster_import(actor=None, file_name="v2.xlsx", content=roster_xlsx([
+        roster_row(单位="平阳县/县教育局", 职务="局长", 职务层次="正科级", 任现职时间="2021.06"),
+    ]))
+
+    # then: the main post moved, the concurrent post is still open and still not main
+    assert report.updated == 1
+    open_posts = {post.title: post for post in zhang.assignments.filter(ended_on__isnull=True)}
+    assert set(open_posts) == {"局长", "副部长（兼）"}
+    assert (open_posts["局长"].is_main, open_posts["局长"].source) == (True, "roster")
+    assert (open_posts["副部长（兼）"].is_main, open_posts["副部长（兼）"].unit) == (False, united_front)
+    assert zhang.assignments.get(title="副局长").ended_on == dt.date(2021, 6, 1)
+    zhang.refresh_from_db()
+    assert (zhang.unit.path, zhang.post_title) == ("平阳县/县教育局", "局长")
+
+
+@pytest.mark.django_db
+def test_two_imports_that_change_one_cadre_are_in_his_audit_trail_with_old_and_new_values():
+    # given
+    roster_import(actor=None, file_name="v1.xlsx", content=roster_xlsx([roster_row()]))
+    zhang = Person.objects.get()
+
+    # when
+    roster_import(actor=None, file_name="v2.xlsx", content=roster_xlsx([roster_row(职务="局长", 职务层次="正科级")]))
+    roster_import(actor=None, file_name="v3.xlsx", content=roster_xlsx([
+        roster_row(职务="局长", 职务层次="正科级", 单位="平阳县/县教育局", 备注="交流任职"),
+    ]))
+
+    # then
+    trail = AuditEvent.objects.filter(subject_type="people.person", subject_id=str(zhang.pk)).order_by("id")
+    assert [event.action for event in trail] == ["person.updated", "person.updated"]
+    first, second = trail
+    assert first.changes == {"post_title": ["副局长", "局长"], "rank": ["0142", "0141"]}
+    assert second.changes == {"unit": [DEFAULT_UNIT, "平阳县/县教育局"], "remarks": ["", "交流任职"]}
+    assert [event.batch.target_label for event in trail] == ["v2.xlsx", "v3.xlsx"]
+    assert all(event.subject_label == "张三" for event in trail)
+
+
+def _clerk_and_west_cadre():
+    from cadres.accounts.testing import person_in, unit_tree, user_with_role
+
+    units = unit_tree()
+    clerk = user_with_role("unit_clerk", maintained=[units["east"]], username="east-clerk")
+    west_id = id_number("1975.03", "男", serial=41)
+    west_cadre = person_in(units["west"], "王五", id_number=west_id, birth_date=dt.date(1975, 3, 1),
+                           post_title="镇长", rank="0141")
+    return clerk, west_cadre, west_id
+
+
+@pytest.mark.django_db
+def test_a_clerk_cannot_take_a_cadre_of_another_unit_by_his_id_number():
+    # given: a row with the 身份证号 of a western cadre and the clerk's own unit
+    clerk, west_cadre, west_id = _clerk_and_west_cadre()
+    content = roster_xlsx([roster_row(姓名="王五", 身份证号=west_id, 单位="某县/东镇", 职务="科员", 职务层次="科员")])
+    events_before = AuditEvent.objects.count()
+
+    # when
+    with pytest.raises(RosterRejected) as preview:
+        roster_import(actor=clerk, content=content, file_name="名册.xlsx", dry_run=True)
+    with pytest.raises(RosterRejected) as confirmed:
+        roster_import(actor=clerk, content=content, file_name="名册.xlsx")
+
+    # then: refused without saying the number is on record, and the cadre is untouched
+    message = f"第2行 身份证号 “{west_id}” 该身份证号不能在您的信息维护范围内新增或修改"
+    assert [str(error) for error in preview.value.errors] == [message]
+    assert [str(error) for error in confirmed.value.errors] == [message]
+    west_cadre.refresh_from_db()
+    assert (west_cadre.unit.path, west_cadre.post_title) == ("某县/西镇", "镇长")
+    assert Person.objects.count() == 1
+    assert AuditEvent.objects.count() == events_before
+
+
+@pytest.mark.django_db
+def test_the_out_of_scope_message_for_a_number_is_the_same_whether_it_is_on_record_or_not():
+    # given: the number on record in the west, and an unknown number, both for a western row
+    clerk, _, west_id = _clerk_and_west_cadre()
+    unknown_id = id_number("1975.03", "男", serial=42)
+
+    # when
+    errors = {}
+    for number in (west_id, unknown_id):
+        content = roster_xlsx([roster_row(姓名="王五", 身份证号=number, 单位="某县/西镇")])
+        with pytest.raises(RosterRejected) as rejected:
+            roster_import(actor=clerk, content=content, file_name="名册.xlsx", dry_run=True)
+        errors[number] = [str(error).replace(number, "…") for error in rejected.value.errors]
+
+    # then
+    assert errors[west_id] == errors[unknown_id] == [
+        "第2行 单位 “某县/西镇” 不在您的信息维护范围内",
+        "第2行 身份证号 “…” 该身份证号不能在您的信息维护范围内新增或修改",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_clerk_updates_a_cadre_of_his_own_unit_by_id_number():
+    # given
+    from cadres.accounts.testing import person_in, unit_tree, user_with_role
+
+    units = unit_tree()
+    clerk = user_with_role("unit_clerk", maintained=[units["east"]], username="east-clerk")
+    number = id_number("1975.03", "男", serial=43)
+    cadre = person_in(units["east_office"], "赵六", id_number=number, birth_date=dt.date(1975, 3, 1))
+
+    # when
+    report = roster_import(actor=clerk, file_name="名册.xlsx", content=roster_xlsx([
+        roster_row(姓名="赵六", 身份证号=number, 单位="某县/东镇", 职务="副镇长"),
+    ]))
+
+    # then
+    cadre.refresh_from_db()
+    assert (report.created, report.updated) == (0, 1)
+    assert (cadre.unit.path, cadre.post_title) == ("某县/东镇", "副镇长")
+
+
+@pytest.mark.django_db
+def test_a_checked_roster_pickles_and_applies_later_with_progress():
+    # given: the file checked once, kept as bytes (as a job keeps it on disk)
+    import pickle
+
+    from cadres.people.services import roster_apply, roster_check
+
+    checked = roster_check(actor=None, content=FIXTURE.read_bytes(), file_name=FIXTURE.name)
+    kept = pickle.dumps(checked)
+    assert counts()["people"] == 0
+    calls = []
+
+    # when
+    preview = roster_apply(actor=None, checked=pickle.loads(kept), dry_run=True)
+    report = roster_apply(actor=None, checked=pickle.loads(kept),
+                          progress=lambda done, total, stage: calls.append((done, total, stage)))
+
+    # then
+    assert (preview.created, preview.units_created, preview.dry_run) == (381, 15, True)
+    assert (report.created, report.units_created) == (381, 15)
+    assert Person.objects.count() == 381
+    assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1] and len(calls) <= 30
+    assert [done for done, _, _ in calls] == sorted(done for done, _, _ in calls)
+    assert all(isinstance(stage, str) and stage for _, _, stage in calls)
+
+
+@pytest.mark.django_db
+def test_a_number_taken_by_another_writer_during_the_import_is_a_clear_refusal(monkeypatch):
+    # given: while the import writes, someone else records a person with one of its numbers
+    from cadres.accounts.testing import person_in
+    from cadres.people import services
+
+    number = id_number("1980.05", "男", serial=44)
+    original_write = services._write
+
+    def someone_else_first(*args, **kwargs):
+        person_in(Unit.objects.get(path=DEFAULT_UNIT), "抢先", id_number=number, birth_date=dt.date(1980, 5, 1))
+        return original_write(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_write", someone_else_first)
+
+    # when
+    with pytest.raises(RosterRejected) as rejected:
+        roster_import(actor=None, file_name="名册.xlsx", content=roster_xlsx([
+            roster_row(姓名="王五", 出生年月="1980.05", 身份证号=number),
+        ]))
+
+    # then: no server error, and nothing of the import (or of the clash) was kept
+    assert [str(error) for error in rejected.value.errors] == [services.CONFLICT]
+    assert counts()["people"] == 0

@@ -19,6 +19,7 @@ from cadres.people.tests.factories import (
     id_number,
     roster_csv,
     roster_row,
+    roster_xls,
     roster_xlsx,
     unit_row,
 )
@@ -49,7 +50,9 @@ def valid_rows() -> list[dict]:
     """Row 2 updates 张三 on record, row 3 adds 王五: both would be written if the import were partial."""
     return [
         roster_row(姓名="张三", 身份证号=ZHANG_ID, 籍贯="浙江温州"),
-        roster_row(姓名="王五", 出生年月="1980.07", 身份证号=WANG_ID, 单位="平阳县/县教育局", 职务="局长", 职务层次="正科级"),
+        roster_row(
+            姓名="王五", 出生年月="1980.07", 身份证号=WANG_ID, 单位="平阳县/县教育局", 职务="局长", 职务层次="正科级",
+        ),
     ]
 
 
@@ -107,7 +110,9 @@ def test_empty_required_cell(on_record, tmp_path, header):
     assert errors == [f"第4行 {header} 为空（必填）"]
 
 
-@pytest.mark.parametrize("value", ["1975.13", "1975.00", "1975.02.30", "1975-13-01", "197513", "七五年三月", "1975.1.1.1"])
+@pytest.mark.parametrize(
+    "value", ["1975.13", "1975.00", "1975.02.30", "1975-13-01", "197513", "七五年三月", "1975.1.1.1"]
+)
 def test_impossible_birth_month(on_record, tmp_path, value):
     # given
     content = roster_xlsx([*valid_rows(), bad_row(出生年月=value)])
@@ -132,7 +137,8 @@ def test_impossible_month_in_an_optional_date_column(on_record, tmp_path):
 
 def test_birth_in_the_future(on_record, tmp_path):
     # given
-    content = roster_xlsx([*valid_rows(), bad_row(出生年月="2099.01", 入党时间="", 参加工作时间="", 任现职时间="", 任现职级时间="")])
+    future = bad_row(出生年月="2099.01", 入党时间="", 参加工作时间="", 任现职时间="", 任现职级时间="")
+    content = roster_xlsx([*valid_rows(), future])
 
     # when
     errors = import_rejected(tmp_path, content)
@@ -312,10 +318,14 @@ def test_two_rows_matching_the_same_person_on_record(on_record, tmp_path):
     # given: 李四 is on record without a 身份证号; rows 4 and 5 both match her by 姓名 + 出生年月
     # + 单位 and carry two different numbers. The conflict shows only against the database,
     # after the import has begun writing units (平阳县/县财政局 is new), which must roll back.
-    li_si = {"姓名": "李四", "性别": "女", "出生年月": "1982.11", "单位": DEFAULT_UNIT, "职务": "科员", "职务层次": "科员"}
+    li_si = {
+        "姓名": "李四", "性别": "女", "出生年月": "1982.11", "单位": DEFAULT_UNIT, "职务": "科员", "职务层次": "科员",
+    }
     first = id_number("1982.11", "女", serial=4)
     second = id_number("1982.11", "女", serial=6)
-    content = roster_xlsx([*valid_rows(), bad_row(), roster_row(**li_si, 身份证号=first), roster_row(**li_si, 身份证号=second)])
+    content = roster_xlsx([
+        *valid_rows(), bad_row(), roster_row(**li_si, 身份证号=first), roster_row(**li_si, 身份证号=second),
+    ])
 
     # when
     errors = import_rejected(tmp_path, content)
@@ -345,7 +355,8 @@ def test_every_error_of_a_file_is_listed_in_row_order(on_record, tmp_path):
 
 
 def _png() -> bytes:
-    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" + bytes(64)
+    header = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    return header + b"\x1f\x15\xc4\x89" + bytes(64)
 
 
 def _pdf() -> bytes:
@@ -367,7 +378,10 @@ def _docx() -> bytes:
         (_pdf(), "文件不是电子表格，而是 PDF 文件（应为 .xlsx、.xls 或 .csv）"),
         (_docx(), "文件不是电子表格（应为 .xlsx、.xls 或 .csv）"),
         (random.Random(2).randbytes(4096), "文件不是电子表格（应为 .xlsx、.xls 或 .csv）"),
-        (bytes(b % 250 + 1 for b in random.Random(3).randbytes(4096)), "文件不是电子表格，或不是 UTF-8 / GB18030 编码的 CSV"),
+        (
+            bytes(b % 250 + 1 for b in random.Random(3).randbytes(4096)),
+            "文件不是电子表格，或不是 UTF-8 / GB18030 编码的 CSV",
+        ),
         (b"just some words\nwithout any columns\n", "文件不是电子表格（未找到以逗号分隔的表头）"),
     ],
     ids=["png", "pdf", "docx", "random", "random_without_nul", "plain_text"],
@@ -473,7 +487,10 @@ def test_oversized_upload_is_refused_before_parsing(on_record, settings, monkeyp
     [
         (unit_row("平阳县/县财政局", staffing="十二"), "单位表第2行 核定编制 “十二” 应为不小于0的整数"),
         (unit_row("平阳县/县财政局", staffing=-3), "单位表第2行 核定编制 “-3” 应为不小于0的整数"),
-        (unit_row("平阳县/县财政局", parent="平阳县//"), "单位表第2行 上级单位 “平阳县//” 不是有效的单位全称（应为以“/”分隔的各级单位名称）"),
+        (
+            unit_row("平阳县/县财政局", parent="平阳县//"),
+            "单位表第2行 上级单位 “平阳县//” 不是有效的单位全称（应为以“/”分隔的各级单位名称）",
+        ),
         (unit_row("平阳县/县财政局", unit_type="县" * 31), f"单位表第2行 单位类型 “{'县' * 31}” 过长（最多30个字）"),
     ],
     ids=["staffing_text", "staffing_negative", "parent_malformed", "type_too_long"],
@@ -491,7 +508,8 @@ def test_bad_unit_sheet_cell(on_record, tmp_path, unit, message):
 
 def test_same_unit_twice_in_the_unit_sheet(on_record, tmp_path):
     # given
-    content = roster_xlsx([*valid_rows(), bad_row()], [unit_row("平阳县/县财政局", staffing=5), unit_row("平阳县/县财政局", staffing=6)])
+    units = [unit_row("平阳县/县财政局", staffing=5), unit_row("平阳县/县财政局", staffing=6)]
+    content = roster_xlsx([*valid_rows(), bad_row()], units)
 
     # when
     errors = import_rejected(tmp_path, content)
@@ -542,3 +560,201 @@ def test_rows_keep_their_numbers_after_leading_blank_rows(on_record, tmp_path):
 
     # then
     assert errors == ["第4行 出生年月 “1975.13” 不是有效的年月"]
+
+
+# --- Control characters, Excel's 1900-02-29, cells that read empty (issue 9, findings 9, 13) ---
+
+CONTROL_MESSAGE = "含有不可见的控制字符（{}），请删除后重新导入"
+
+
+def _edited(content: bytes, edit) -> bytes:
+    """The .xlsx after `edit(sheet)` on its roster sheet (openpyxl, as a person would in Excel)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    edit(book["干部名册"])
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def test_a_control_character_in_an_xlsx_cell_is_refused_with_row_and_column(on_record, tmp_path):
+    # given: 赵六's name holds an escaped NUL (_x0000_, which Excel and calamine decode)
+    content = roster_xlsx([*valid_rows(), bad_row(姓名="赵_x0000_六", 备注="备_x001B_注")])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"第4行 姓名 {CONTROL_MESSAGE.format('NUL')}", f"第4行 备注 {CONTROL_MESSAGE.format('ESC')}"]
+
+
+def test_a_control_character_in_an_xls_cell_is_refused(on_record, tmp_path):
+    # given
+    content = roster_xls([*valid_rows(), bad_row(职务="局\x07长")])
+
+    # when
+    errors = import_rejected(tmp_path, content, file_name="roster.xls")
+
+    # then
+    assert errors == [f"第4行 职务 {CONTROL_MESSAGE.format('BEL')}"]
+
+
+def test_a_nul_after_the_first_4_kb_of_a_csv_is_refused_by_the_check(on_record, tmp_path):
+    # given: 60 valid rows (past the 4 KB the format is recognised by), then a NUL in 籍贯
+    rows = [
+        roster_row(姓名=f"人{n}", 出生年月="1970.01", 身份证号="", 单位=f"平阳县/单位{n}")
+        for n in range(60)
+    ]
+    rows.append(bad_row(籍贯="浙江\x00平阳"))
+    content = roster_csv(rows)
+    assert content.index(b"\x00") > 4096
+
+    # when
+    errors = import_rejected(tmp_path, content, file_name="roster.csv")
+
+    # then
+    assert errors == [f"第62行 籍贯 {CONTROL_MESSAGE.format('NUL')}"]
+
+
+def test_tab_and_line_breaks_in_a_cell_are_allowed(on_record):
+    # given
+    content = roster_xlsx([bad_row(备注="第一行\n第二行\t（续）\r\n")])
+
+    # when
+    report = roster_import(actor=None, content=content, file_name="roster.xlsx")
+
+    # then
+    assert report.created == 1
+    assert Person.objects.get(name="赵六").remarks == "第一行\n第二行\t（续）"
+
+
+def test_a_control_character_in_a_header_is_refused(on_record, tmp_path):
+    # given
+    content = roster_xlsx([*valid_rows()], headers=[*ROSTER_HEADERS, "附_x0000_注"])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"第1行 W列 {CONTROL_MESSAGE.format('NUL')}"]
+
+
+def test_a_control_character_in_the_unit_sheet_is_refused(on_record, tmp_path):
+    # given
+    content = roster_xlsx([*valid_rows()], [unit_row("平阳县/县教育局", unit_type="行政_x0001_机关")])
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == [f"单位表第2行 单位类型 {CONTROL_MESSAGE.format('SOH')}"]
+
+
+def test_excel_serial_60_is_an_invalid_date_not_1900_02_28(on_record, tmp_path):
+    # given: 赵六's 出生年月 (column D) and 入党时间 (column H) as date cells holding serials 60, 59
+    def fictitious_birth(sheet):
+        sheet["D4"] = 60
+        sheet["D4"].number_format = "yyyy-mm-dd"
+        sheet["H4"] = 59
+        sheet["H4"].number_format = "yyyy-mm-dd"
+
+    content = _edited(roster_xlsx([*valid_rows(), bad_row()]), fictitious_birth)
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then: serial 60 is named; 59 (a real 1900-02-28) is only early
+    assert errors == [
+        "第4行 出生年月 “1900-02-29” 不是有效的日期（1900年不是闰年，Excel 中的 1900-02-29 并不存在）",
+    ]
+
+
+def test_an_empty_cell_in_a_merged_range_says_so(on_record, tmp_path):
+    # given: 王五's 单位 (row 3) merged down over 赵六's (row 4), as a clerk would lay it out
+    def merged(sheet):
+        sheet.merge_cells("O3:O4")
+
+    content = _edited(roster_xlsx([*valid_rows(), bad_row(单位="平阳县/县教育局")]), merged)
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["第4行 单位 为空（该单元格属于合并单元格，只有左上角单元格有值；请取消合并并在每一行填写）"]
+
+
+def test_an_empty_formula_result_says_so(on_record, tmp_path):
+    # given: 赵六's 性别 is a formula saved without its result (as openpyxl and scripts write)
+    def formula(sheet):
+        sheet["B4"] = "=B3"
+
+    content = _edited(roster_xlsx([*valid_rows(), bad_row()]), formula)
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["第4行 性别 为空（公式没有计算结果，请在 Excel 中打开并保存后再导入）"]
+
+
+def test_a_plain_empty_required_cell_keeps_its_message(on_record, tmp_path):
+    # given: a merged range elsewhere in the sheet
+    content = _edited(roster_xlsx([*valid_rows(), bad_row(性别="")]), lambda sheet: sheet.merge_cells("V2:V3"))
+
+    # when
+    errors = import_rejected(tmp_path, content)
+
+    # then
+    assert errors == ["第4行 性别 为空（必填）"]
+
+
+# --- Formula injection through the roster (issue 9, finding 2) ---
+
+HYPERLINK = '=HYPERLINK("http://x","x")'
+COMMAND = "=cmd|' /C calc'!A0"
+
+
+def test_formula_text_in_a_roster_is_exported_as_text_and_reads_back_the_same(db):
+    # given: a name and a post imported from a CSV as text
+    import openpyxl
+
+    from cadres.people.exports import roster_export
+
+    roster_import(actor=None, file_name="roster.csv", content=roster_csv([
+        roster_row(姓名=HYPERLINK, 职务=COMMAND, 备注="-5"),
+    ]))
+
+    # when
+    content = roster_export(actor=None, people=Person.objects.all(), units=Unit.objects.all(), purpose="测试")
+
+    # then: text cells with the very text, no formula anywhere in the sheet
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["干部名册"]
+    name, post, remarks = (
+        sheet.cell(row=2, column=ROSTER_HEADERS.index(header) + 1) for header in ("姓名", "职务", "备注")
+    )
+    assert (name.value, name.data_type) == (HYPERLINK, "s")
+    assert (post.value, post.data_type) == (COMMAND, "s")
+    assert (remarks.value, remarks.data_type) == ("-5", "s")
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+
+    # and when: the export is imported again and exported again
+    roster_import(actor=None, file_name="export.xlsx", content=content)
+    again = roster_export(actor=None, people=Person.objects.all(), units=Unit.objects.all(), purpose="测试")
+
+    # then: the same person, the same text, the same sheet
+    assert list(Person.objects.values_list("name", "post_title")) == [(HYPERLINK, COMMAND)]
+    with zipfile.ZipFile(io.BytesIO(content)) as first, zipfile.ZipFile(io.BytesIO(again)) as second:
+        assert first.read("xl/worksheets/sheet1.xml") == second.read("xl/worksheets/sheet1.xml")
+
+
+def test_a_nul_in_the_first_rows_of_a_csv_is_named_too(on_record, tmp_path):
+    # given: one NUL near the top (a careless cell, not a binary file)
+    content = roster_csv([*valid_rows(), bad_row(职务="局\x00长")])
+
+    # when
+    errors = import_rejected(tmp_path, content, file_name="roster.csv")
+
+    # then
+    assert errors == [f"第4行 职务 {CONTROL_MESSAGE.format('NUL')}"]

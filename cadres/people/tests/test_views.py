@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from cadres.accounts.testing import person_in
 from cadres.audit.models import AuditAction, AuditEvent
 from cadres.core.dates import age_on
 from cadres.core.spreadsheets import read_workbook
@@ -60,9 +61,7 @@ def names_in(response) -> list[str]:
 
 
 def person(name, unit, **values):
-    defaults = {"sex": "1", "ethnicity": "01", "birth_date": dt.date(1975, 3, 1),
-                "political_status": "01", "rank": "0142"}
-    return Person.objects.create(name=name, unit=unit, **{**defaults, **values})
+    return person_in(unit, name, **{"birth_date": dt.date(1975, 3, 1), **values})
 
 
 @pytest.fixture
@@ -178,11 +177,8 @@ def test_roster_age_bands_follow_whole_years_today(signed_in, county):
 
 def test_roster_is_paged_by_fifty(signed_in, county):
     # given
-    Person.objects.bulk_create([
-        Person(name=f"干部{number:03d}", sex="1", ethnicity="01", birth_date=dt.date(1970, 1, 1),
-               political_status="01", rank="0142", unit=county["top"])
-        for number in range(120)
-    ])
+    for number in range(120):
+        person_in(county["top"], f"干部{number:03d}", birth_date=dt.date(1970, 1, 1))
     # when
     first = signed_in.get(reverse("people:roster"))
     last = signed_in.get(reverse("people:roster"), {"page": 3})
@@ -249,15 +245,39 @@ def test_export_downloads_the_filtered_list(signed_in, officer, county):
         roster_row(),
         roster_row(姓名="李四", 身份证号=id_number("1975.03", "男", serial=34), 单位="平阳县/县教育局"),
     ])
+    url = reverse("people:roster_export") + "?q=李"
     # when
-    response = signed_in.get(reverse("people:roster_export"), {"q": "李"})
+    page = signed_in.get(url)
+    response = signed_in.post(url)
     # then
+    assert "共 <strong id=\"export-count\">1</strong> 人" in page.content.decode()
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     workbook = read_workbook(response.content, max_bytes=10**7)
     rows = workbook.sheets["干部名册"]
     assert [row[0] for row in rows[1:]] == ["李四"]
+
+
+def test_a_large_export_runs_as_a_job_and_is_downloaded_from_its_page(signed_in, officer, county,
+                                                                      settings):
+    # given: exports of more than one person go to a job
+    settings.ROSTER_EXPORT_INLINE_MAX = 1
+    import_rows(officer, [
+        roster_row(),
+        roster_row(姓名="李四", 身份证号=id_number("1975.03", "男", serial=34), 单位="平阳县/县教育局"),
+    ])
+    # when
+    response = signed_in.post(reverse("people:roster_export"), follow=True)
+    # then
+    html = response.content.decode()
+    job_url = response.redirect_chain[-1][0]
+    assert re.fullmatch(r"/jobs/\d+/", job_url)
+    assert "名册已导出：共 2 人，身份证号已遮盖。" in html
+    download = signed_in.get(job_url + "download/")
+    content = b"".join(download.streaming_content)
+    rows = read_workbook(content, max_bytes=10**7).sheets["干部名册"]
+    assert sorted(row[0] for row in rows[1:]) == ["张三", "李四"]
 
 
 # Person page ---------------------------------------------------------------------------------
@@ -297,9 +317,19 @@ def test_person_page_of_an_unknown_person_is_404(signed_in):
 
 
 def upload(client, content, name="名册.xlsx"):
+    """Upload a roster and follow on to the page of the job that checked it."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post(reverse("people:roster_import"), {"file": SimpleUploadedFile(name, content)})
+    return client.post(reverse("people:roster_import"), {"file": SimpleUploadedFile(name, content)},
+                       follow=True)
+
+
+def check_job_of(response) -> int:
+    return int(re.search(r'name="job" value="(\d+)"', response.content.decode()).group(1))
+
+
+def confirm(client, job_id, **kwargs):
+    return client.post(reverse("people:roster_import_confirm"), {"job": job_id}, **kwargs)
 
 
 def test_import_page_renders_the_upload_form(signed_in):
@@ -314,16 +344,30 @@ def test_import_page_renders_the_upload_form(signed_in):
 def test_import_preview_shows_counts_and_rows_and_writes_nothing(signed_in, var_dir):
     # when
     response = upload(signed_in, FIXTURE.read_bytes(), "roster.xlsx")
-    # then
+    # then: the job page, with the check's result
     html = response.content.decode()
-    assert response.status_code == 200
+    assert re.fullmatch(r"/jobs/\d+/", response.redirect_chain[-1][0])
+    assert '<div id="job-body" data-status="done"' in html
     assert '<div class="value" data-count="created">381</div>' in html
     assert '<div class="value" data-count="units">15</div>' in html
+    new_units = html[html.index('id="import-new-units"'):]
+    new_units = new_units[:new_units.index("</section>")]
+    assert "将新建的单位（15 个）" in new_units
+    assert len(re.findall(r"<li>临江市(/[^<]+)?</li>", new_units)) == 15
     assert len(re.findall(r'<td class="num">\d+</td>', html)) == 20
     assert "确认导入" in html
     assert Person.objects.count() == 0 and Unit.objects.count() == 0
-    token = re.search(r'name="token" value="([0-9a-f]{32})"', html).group(1)
-    assert (var_dir / "imports" / token).read_bytes() == FIXTURE.read_bytes()
+    assert len(list((var_dir / "imports").iterdir())) == 1  # the checked roster, kept
+
+
+def test_import_preview_masks_the_id_numbers(signed_in):
+    # given
+    number = id_number("1975.03", "男", serial=7)
+    # when
+    html = upload(signed_in, roster_xlsx([roster_row(身份证号=number)])).content.decode()
+    # then
+    assert number not in html
+    assert f'<td class="mono">{number[:6]}********{number[-4:]}</td>' in html
 
 
 def test_import_preview_lists_every_error_and_writes_nothing(signed_in, var_dir):
@@ -336,6 +380,7 @@ def test_import_preview_lists_every_error_and_writes_nothing(signed_in, var_dir)
     response = upload(signed_in, content)
     # then
     html = response.content.decode()
+    assert '<div id="job-body" data-status="failed"' in html
     assert "有 2 处错误，未导入任何数据" in html
     assert "<li>第2行 出生年月 “1975.13” 不是有效的年月</li>" in html
     assert "<li>第3行 政治面貌 “某党” 不是有效的政治面貌</li>" in html
@@ -366,55 +411,75 @@ def test_import_refuses_a_file_that_is_not_a_spreadsheet(signed_in):
     assert Person.objects.count() == 0
 
 
-def test_import_confirm_writes_and_shows_the_roster(signed_in, var_dir):
+def test_import_confirm_writes_and_shows_the_result(signed_in, var_dir):
     # given
     preview = upload(signed_in, FIXTURE.read_bytes(), "roster.xlsx")
-    token = re.search(r'name="token" value="([0-9a-f]{32})"', preview.content.decode()).group(1)
     # when
-    response = signed_in.post(reverse("people:roster_import_confirm"), {"token": token},
-                              follow=True)
+    response = confirm(signed_in, check_job_of(preview), follow=True)
     # then
     html = response.content.decode()
-    assert response.redirect_chain[-1][0] == reverse("people:roster")
+    assert re.fullmatch(r"/jobs/\d+/", response.redirect_chain[-1][0])
     assert "已导入名册“roster.xlsx”：共 381 人，新增 381 人" in html
-    assert "共 <strong>381</strong> 人" in html
+    assert f'href="{reverse("people:roster")}"' in html
     assert Person.objects.count() == 381
-    assert not (var_dir / "imports" / token).exists()
+    assert list((var_dir / "imports").iterdir()) == []
+
+
+def test_an_upload_is_parsed_once_from_preview_to_import(signed_in, monkeypatch, var_dir):
+    # given
+    import cadres.people.services
+
+    parses = []
+    real_parse = cadres.people.services.roster_parse
+
+    def counted_parse(*args, **kwargs):
+        parses.append(1)
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(cadres.people.services, "roster_parse", counted_parse)
+    # when
+    preview = upload(signed_in, roster_xlsx([roster_row()]))
+    kept = (var_dir / "imports").iterdir().__next__().read_bytes()
+    confirm(signed_in, check_job_of(preview))
+    # then: the check kept the checked roster (pickled), and the import used it
+    assert len(parses) == 1
+    assert kept.startswith(b"\x80")  # a pickle, not the .xlsx (PK…)
+    assert Person.objects.count() == 1
 
 
 def test_import_confirm_twice_imports_once(signed_in):
     # given
     preview = upload(signed_in, roster_xlsx([roster_row()]))
-    token = re.search(r'name="token" value="([0-9a-f]{32})"', preview.content.decode()).group(1)
-    signed_in.post(reverse("people:roster_import_confirm"), {"token": token})
+    confirm(signed_in, check_job_of(preview))
     # when
-    response = signed_in.post(reverse("people:roster_import_confirm"), {"token": token},
-                              follow=True)
+    response = confirm(signed_in, check_job_of(preview), follow=True)
     # then
     assert "该导入文件已失效或已导入" in response.content.decode()
     assert Person.objects.count() == 1
 
 
-@pytest.mark.parametrize("token", ["../../etc/passwd", "ABCDEF" * 6, "0" * 31, "g" * 32, ""])
-def test_import_confirm_rejects_malformed_tokens(signed_in, token):
+@pytest.mark.parametrize("job", ["../../etc/passwd", "ABCDEF", "0", "-3", ""])
+def test_import_confirm_rejects_malformed_job_ids(signed_in, job):
     # when
-    response = signed_in.post(reverse("people:roster_import_confirm"), {"token": token})
+    response = signed_in.post(reverse("people:roster_import_confirm"), {"job": job})
     # then
     assert response.status_code == 400
     assert Person.objects.count() == 0
 
 
-def test_import_confirm_ignores_a_token_of_another_session(signed_in, var_dir):
-    # given: a file uploaded in another session
-    (var_dir / "imports").mkdir()
-    token = "0123456789abcdef0123456789abcdef"
-    (var_dir / "imports" / token).write_bytes(roster_xlsx([roster_row()]))
+def test_import_confirm_ignores_a_check_of_another_user(client, signed_in, django_user_model):
+    # given: a roster checked by another officer
+    preview = upload(signed_in, roster_xlsx([roster_row()]))
+    job_id = check_job_of(preview)
+    other = django_user_model.objects.create_superuser(username="other", password="x" * 12)
+    client.force_login(other)
     # when
-    response = signed_in.post(reverse("people:roster_import_confirm"), {"token": token})
+    response = confirm(client, job_id)
+    page = client.get(reverse("jobs:job_detail", args=[job_id]))
     # then
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("people:roster_import")
+    assert page.status_code == 404
     assert Person.objects.count() == 0
-    assert (var_dir / "imports" / token).exists()
 
 
 def test_navigation_marks_only_the_most_specific_page(signed_in):
@@ -424,20 +489,18 @@ def test_navigation_marks_only_the_most_specific_page(signed_in):
     assert re.findall(r'class="nav-link is-current" href="([^"]+)"', html) == ["/people/import/"]
 
 
-def test_import_keeps_few_pending_uploads(signed_in, var_dir):
+def test_import_removes_uploads_left_unconfirmed_for_a_day(signed_in, var_dir):
     # given: an abandoned upload from two days ago
     (var_dir / "imports").mkdir()
     stale = var_dir / "imports" / ("f" * 32)
     stale.write_bytes(b"old")
     two_days_ago = time.time() - 2 * 24 * 3600
     os.utime(stale, (two_days_ago, two_days_ago))
-    # when: seven uploads are previewed and none confirmed
-    for _ in range(7):
-        upload(signed_in, roster_xlsx([roster_row()]))
+    # when
+    upload(signed_in, roster_xlsx([roster_row()]))
     # then
     assert not stale.exists()
-    assert len(list((var_dir / "imports").iterdir())) == 5
-    assert len(signed_in.session["pending_roster_imports"]) == 5
+    assert len(list((var_dir / "imports").iterdir())) == 1
 
 
 # Unit scope ----------------------------------------------------------------------------------
@@ -513,8 +576,7 @@ def test_a_unit_clerk_imports_only_into_the_maintained_units(client, scoped_worl
     # when
     refused = upload(client, roster_xlsx([east_row, west_row]))
     accepted = upload(client, roster_xlsx([east_row]))
-    token = re.search(r'name="token" value="([0-9a-f]{32})"', accepted.content.decode()).group(1)
-    client.post(reverse("people:roster_import_confirm"), {"token": token})
+    confirm(client, check_job_of(accepted))
     # then
     assert "<li>第3行 单位 “某县/西镇” 不在您的信息维护范围内</li>" in refused.content.decode()
     assert not Person.objects.filter(name="西镇丁").exists()

@@ -1,11 +1,12 @@
-"""People, units and posts for plans tests, written straight to the database (fast), plus the
-named default rule sets the data migration installs."""
+"""People, units and posts for plans tests, written through the org services (the only writers
+of posts), plus the named default rule sets the data migration installs."""
 
 import datetime as dt
 import itertools
 
 from cadres.core import codes
-from cadres.org.models import Assignment, Unit
+from cadres.org.models import PostSource, Unit
+from cadres.org.services import person_create, post_end
 from cadres.people.models import Person
 from cadres.plans.models import AgeLimitRuleSet
 
@@ -48,30 +49,26 @@ def make_person(
     started: str | None = None,
     ended: str | None = None,
 ) -> Person:
-    """A person with one post (an Assignment) in `unit`; names by 中文 as rosters write them."""
-    person = Person.objects.create(
-        name=name or f"干部{next(_serial)}",
-        sex=codes.code_for("sex", sex),
-        ethnicity=codes.code_for("ethnicity", ethnicity),
-        birth_date=month(birth),
-        political_status=codes.code_for("political_status", political_status),
-        full_time_education=codes.code_for("education", education),
-        full_time_degree=codes.code_for("degree", degree) if degree else "",
-        highest_education=codes.code_for("education", education),
-        unit=unit,
-        post_title=title,
-        rank=codes.code_for("rank", rank),
-        is_team_member=team,
+    """A person with one post (an Assignment) in `unit`, appointed (and, with `ended`, removed)
+    through the org services; names by 中文 as rosters write them."""
+    person = person_create(
+        actor=None,
+        fields={
+            "name": name or f"干部{next(_serial)}",
+            "sex": codes.code_for("sex", sex),
+            "ethnicity": codes.code_for("ethnicity", ethnicity),
+            "birth_date": month(birth),
+            "political_status": codes.code_for("political_status", political_status),
+            "full_time_education": codes.code_for("education", education),
+            "full_time_degree": codes.code_for("degree", degree) if degree else "",
+            "highest_education": codes.code_for("education", education),
+        },
+        unit=unit, title=title, rank=codes.code_for("rank", rank), is_team_member=team,
+        started_on=month(started) if started else None, source=PostSource.FORM,
     )
-    Assignment.objects.create(
-        person=person,
-        unit=unit,
-        title=title,
-        rank=person.rank,
-        is_team_member=team,
-        started_on=month(started) if started else None,
-        ended_on=month(ended) if ended else None,
-    )
+    if ended:
+        post_end(actor=None, assignment=person.assignments.get(),
+                 ended_on=month(ended), source=PostSource.FORM)
     return person
 
 

@@ -13,16 +13,20 @@ from cadres.people.tests.factories import TOWNSHIP_ROSTER, id_number, roster_row
 
 pytestmark = pytest.mark.django_db
 
+# In post since before the as-of dates of these tests (the forecast counts the people in post).
+IN_POST = {"任现职时间": "2004.03", "任现职级时间": "2004.03"}
+
 
 def test_birth_months_written_every_way_reach_the_limit_in_the_same_month():
-    # given: four 副县级 born in 1955.10, written four ways; one born 1955.11
+    # given: four 副县级 born in 1955.10, written four ways; one born 1955.11; all in post
+    # since 2004.03, before the as-of date
     rows = [
-        roster_row(姓名="点号", 出生年月="1955.10", 身份证号="", 职务层次="副县级"),
-        roster_row(姓名="横线", 出生年月="1955-10", 身份证号="", 职务层次="副县级"),
-        roster_row(姓名="日期格", 出生年月=dt.date(1955, 10, 1), 身份证号="", 职务层次="副县级"),
+        roster_row(姓名="点号", 出生年月="1955.10", 身份证号="", 职务层次="副县级", **IN_POST),
+        roster_row(姓名="横线", 出生年月="1955-10", 身份证号="", 职务层次="副县级", **IN_POST),
+        roster_row(姓名="日期格", 出生年月=dt.date(1955, 10, 1), 身份证号="", 职务层次="副县级", **IN_POST),
         roster_row(姓名="全日期", 出生年月="1955.10.12", 身份证号=id_number("1955.10.12"),
-                   职务层次="副县级"),
-        roster_row(姓名="晚一月", 出生年月="1955.11", 身份证号="", 职务层次="副县级"),
+                   职务层次="副县级", **IN_POST),
+        roster_row(姓名="晚一月", 出生年月="1955.11", 身份证号="", 职务层次="副县级", **IN_POST),
     ]
     roster_import(actor=None, content=roster_xlsx(rows), file_name="roster.xlsx")
     out = io.StringIO()

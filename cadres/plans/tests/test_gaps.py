@@ -184,8 +184,9 @@ def test_targets_of_one_unit_type_read_the_teams_once(officer, two_county_teams,
         team_target(PlanTarget.Measure.AGE_AT_MOST, 1, age=age)
     team_target(PlanTarget.Measure.WOMEN, 1)
 
-    # when: targets, the actor's grants, principal titles, team posts, their units
-    with django_assert_max_num_queries(5):
+    # when: targets, the actor's grants, principal titles, team posts, the members' main
+    # posts on the date (their rank then), their units
+    with django_assert_max_num_queries(6):
         results = plan_gaps(actor=officer, as_of=AS_OF)
 
     # then

@@ -6,10 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from cadres.accounts.models import Role
-from cadres.accounts.services import grant_create, user_create
+from cadres.accounts.services import admin_create
 
 
 class Command(BaseCommand):
@@ -34,9 +32,5 @@ class Command(BaseCommand):
             validate_password(password)
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from error
-        with transaction.atomic():
-            user = user_create(actor=None, username=username, full_name=full_name,
-                               password=password, must_change_password=True, is_superuser=True)
-            grant_create(actor=None, user=user, role=Role.objects.get(code=Role.Code.ADMIN),
-                         note="安装时创建")
+        admin_create(actor=None, username=username, full_name=full_name, password=password)
         self.stdout.write(f"已创建系统管理员 {username}：首次登录须修改密码并绑定动态口令。")

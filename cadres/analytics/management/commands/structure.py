@@ -15,7 +15,6 @@ from cadres.analytics.selectors import (
 )
 
 
-
 def parse_bands(text: str) -> list[tuple[int | None, int | None]]:
     try:
         cuts = [int(part) for part in text.replace("，", ",").split(",") if part.strip()]

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cadres.accounts.selectors import user_for_command
 from cadres.core.spreadsheets import UnreadableFile, check_size
-from cadres.people.services import RosterRejected, roster_import
+from cadres.people.services import RosterRejected, roster_apply, roster_check
 
 
 class Command(BaseCommand):
@@ -17,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="记入审计的操作人用户名")
 
     def handle(self, *args, file: Path, dry_run: bool, user: str | None, **options):
+        self.verbosity = options.get("verbosity", 1)
         if not file.is_file():
             raise CommandError(f"文件不存在：{file}")
         actor = user_for_command(user)
@@ -27,15 +28,18 @@ class Command(BaseCommand):
             self.stderr.write(str(error))
             raise CommandError(f"{file.name}：{error}，未导入任何数据") from error
         try:
-            report = roster_import(
-                actor=actor, content=file.read_bytes(), file_name=file.name, dry_run=dry_run,
-            )
+            checked = roster_check(actor=actor, content=file.read_bytes(), file_name=file.name)
+            report = roster_apply(actor=actor, checked=checked, dry_run=dry_run, progress=self._progress)
         except RosterRejected as rejected:
-            for error in rejected.errors:
-                self.stderr.write(str(error))
+            for row_error in rejected.errors:
+                self.stderr.write(str(row_error))
             raise CommandError(str(rejected)) from rejected
         verb = "检查通过，将" if dry_run else "已"
         self.stdout.write(
             f"{verb}导入 {report.rows} 行：新增 {report.created} 人，更新 {report.updated} 人，"
             f"未变 {report.unchanged} 人，新增单位 {report.units_created} 个"
         )
+
+    def _progress(self, done: int, total: int, stage: str) -> None:
+        if self.verbosity >= 2:
+            self.stderr.write(f"[{done}/{total}] {stage}")

@@ -56,12 +56,13 @@ class Command(BaseCommand):
             limits = rule_set_default()
             if limits is None:
                 raise CommandError("没有年龄界限规则，请用 --limit 给出")
+        actor = user_for_command(options["user"]) if options["user"] else SYSTEM_READER
         unit = None
         if options["unit"]:
-            unit = Unit.objects.filter(path=options["unit"]).first()
+            # Only a unit the user may see: another one reads as unknown, as on the page.
+            unit = Unit.objects.visible_to(actor).filter(path=options["unit"]).first()
             if unit is None:
                 raise CommandError(f"没有该单位：{options['unit']}")
-        actor = user_for_command(options["user"]) if options["user"] else SYSTEM_READER
         result = age_limit_forecast(
             actor=actor, as_of=as_of, until=until, limits=limits, unit=unit,
             team_members_only=options["team_members_only"], group=options["group"],

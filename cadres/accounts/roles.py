@@ -1,0 +1,38 @@
+"""The default roles as they stand after the migrations (0003 created them, 0005 gave them
+permission codes): used to recreate them where a test flushed the database, and the table the
+README documents. A deployment edits its roles on the 角色 pages; this is not read at runtime.
+"""
+
+from typing import Any
+
+RECORDS = ["people.view", "people.change", "people.import", "people.export", "org.view"]
+ANALYSIS = ["analytics.view", "plans.view"]
+OFFICER = [*RECORDS, *ANALYSIS, "people.view_sensitive", "people.export_sensitive",
+           "org.change", "plans.change"]
+
+# code, name, description, permission codes, role attributes
+DEFAULT_ROLES: list[tuple[str, str, str, list[str], dict[str, bool]]] = [
+    ("admin", "系统管理员", "管理用户、角色和授权，查阅审计记录",
+     [*RECORDS, *ANALYSIS, "org.change", "plans.change", "audit.view", "audit.export",
+      "accounts.manage"],
+     {"all_units": True, "requires_two_factor": True}),
+    ("cadre_office", "干部科", "管理范围内干部的信息、分析和选拔任用", OFFICER,
+     {"requires_two_factor": True}),
+    ("supervision", "干部监督科", "干部监督、12380举报受理，查阅审计记录",
+     [*OFFICER, "reports.view", "audit.view", "audit.export"], {"requires_two_factor": True}),
+    ("unit_clerk", "单位信息员", "维护本单位干部信息", RECORDS, {}),
+    ("leader", "领导", "查看分析和规划（只读）", ANALYSIS, {}),
+    ("committee", "委员", "参加票决", [], {}),
+    ("inspection", "考察组成员", "查看考察对象信息（按考察任务授权）",
+     ["people.view", "people.export", "org.view"], {}),
+]
+
+
+def default_roles_create(role_model: Any) -> None:
+    """Create (or reset) the default roles on the given Role model."""
+    for order, (code, name, description, codes, attributes) in enumerate(DEFAULT_ROLES, 1):
+        role_model.objects.update_or_create(code=code, defaults={
+            "name": name, "description": description, "sort_order": order,
+            "permissions": sorted(set(codes)), "all_units": False, "requires_two_factor": False,
+            **attributes,
+        })

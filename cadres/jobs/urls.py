@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cadres.jobs import views
+
+app_name = "jobs"
+urlpatterns = [
+    path("", views.job_list, name="job_list"),
+    path("<int:pk>/", views.job_detail, name="job_detail"),
+    path("<int:pk>/download/", views.job_download, name="job_download"),
+]
