@@ -33,7 +33,12 @@ from cadres.core import codes, measures
 from cadres.core.dates import age_on
 from cadres.core.measures import percent
 from cadres.org.models import Unit
-from cadres.org.selectors import PeopleOnDate, people_on
+from cadres.org.selectors import (
+    PeopleOnDate,
+    nothing_changed_on,
+    people_changed_on,
+    people_on,
+)
 from cadres.people.models import Person
 
 AgeBand = tuple[int | None, int | None]
@@ -149,6 +154,16 @@ def structure_report(
     {"count", "percent"} figures. Names are the national code tables' names; a person with
     the field empty is counted under 未填.
     """
+    everyone = Person.objects.visible_to(actor)
+    if (
+        unit is None and not team_members_only and not everyone.query.where
+        and not everyone.query.is_empty() and not Unit.objects.visible_to(actor).query.where
+    ):
+        # The whole database: Person counted by its current fields, corrected in SQL.
+        groups = _group_counts(everyone, as_of=as_of)
+        if not nothing_changed_on(as_of):
+            _correct_in_sql(groups, as_of=as_of, using=everyone.db)
+        return _report_from_counts(groups, as_of=as_of, age_bands=age_bands)
     people = structure_people(
         actor=actor, as_of=as_of, unit=unit, team_members_only=team_members_only,
         include_subunits=include_subunits,
@@ -179,6 +194,62 @@ def _count_rows(
         row["highest_education"] for row in rows
         if measures.has_master_or_doctor_degree(row["full_time_degree"], row["in_service_degree"])
     ))
+
+
+def _correct_in_sql(groups: dict[str, Counter[Any]], *, as_of: dt.date, using: str) -> None:
+    """Correct the counts of everyone by their current fields (_group_counts over the whole
+    database) into the counts of the people in post on `as_of`, in one statement.
+
+    The people whose post of record on the date may differ from their current post
+    (org.selectors.people_changed_on, with `rank_on`, the rank then or NULL) are read once
+    into a common table expression, which the database materialises since every grouping
+    reads it; each grouping then counts it with GROUP BY: by rank, each is taken away at his
+    current rank and added at his rank then; by every other grouping, only those in no post
+    then are taken away (the others count there alike now and then). A few hundred groups
+    reach Python instead of a row a person (25,000 rows at 100,000 people as of 2010 in
+    bench/structure.py).
+    """
+    connection = connections[using]
+    columns = ("rank", "rank_on", "birth_date", "sex", "ethnicity", "political_status",
+               "highest_education", "full_time_degree", "in_service_degree",
+               "full_time_education", "professional_title")
+    changed = people_changed_on(as_of).using(using).values_list(*columns)
+    inner, params = changed.query.sql_with_params()
+    quote = connection.ops.quote_name
+    year, later, after = _birth_year_sql(connection.vendor, as_of=as_of)
+    gone = f"WHERE {quote('rank_on')} IS NULL"
+
+    def grouped(name: str, keys: Sequence[str], sign: str, where: str = "") -> str:
+        padded = [*keys, *(["NULL"] * (3 - len(keys)))]
+        return (
+            f"SELECT '{name}', {', '.join(f'CAST({key} AS TEXT)' for key in padded)}, "
+            f"{sign}COUNT(*) FROM changed {where} GROUP BY {', '.join(keys)}"
+        )
+
+    parts = [
+        grouped("rank", [quote("rank")], "-"),
+        grouped("rank", [quote("rank_on")], "", f"WHERE {quote('rank_on')} IS NOT NULL"),
+        grouped("age", [quote("sex"), year, f"CASE WHEN {later} THEN 1 ELSE 0 END"], "-", gone),
+        grouped("highest_education", [quote("highest_education"), quote("full_time_degree"),
+                                      quote("in_service_degree")], "-", gone),
+        *(grouped(name, [quote(name)], "-", gone) for name in (
+            "ethnicity", "political_status", "full_time_education", "professional_title"
+        )),
+    ]
+    names = ", ".join(quote(column) for column in columns)
+    sql = f"WITH changed ({names}) AS ({inner}) " + " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, after))
+        rows = cursor.fetchall()
+    for name, first, second, third, count in rows:
+        if name == "age":
+            groups["age"][(first, as_of.year - int(second) - int(third))] += count
+        elif name == "highest_education":
+            groups[name][first] += count
+            if measures.has_master_or_doctor_degree(second, third):
+                groups["master_degree"][first] += count
+        else:
+            groups[name][first] += count
 
 
 def _report_from_counts(
@@ -375,19 +446,26 @@ def _group_counts(people: QuerySet[Person], *, as_of: dt.date) -> dict[str, Coun
     return counts
 
 
+def _birth_year_sql(vendor: str, *, as_of: dt.date) -> tuple[str, str, int | str]:
+    """SQL for the birth year of "birth_date", SQL for "the birthday falls after the as-of day"
+    (one %s placeholder) and that placeholder's value: all the age at the as-of date
+    depends on."""
+    if vendor == "postgresql":
+        return (
+            'EXTRACT(YEAR FROM "birth_date")::integer',
+            '(EXTRACT(MONTH FROM "birth_date") * 100 + EXTRACT(DAY FROM "birth_date")) > %s',
+            as_of.month * 100 + as_of.day,
+        )
+    # SQLite keeps dates as ISO text, 'YYYY-MM-DD'.
+    return ('CAST(substr("birth_date", 1, 4) AS INTEGER)', 'substr("birth_date", 6, 5) > %s',
+            f"{as_of:%m-%d}")
+
+
 def _births_by_year_sql(
     vendor: str, sql: str, params: Sequence[Any], *, as_of: dt.date
 ) -> tuple[str, tuple[Any, ...]]:
     """Regroup (birth_date, sex, n) rows by sex, birth year and birthday after the as-of day."""
-    if vendor == "postgresql":
-        year = 'EXTRACT(YEAR FROM "birth_date")::integer'
-        later = '(EXTRACT(MONTH FROM "birth_date") * 100 + EXTRACT(DAY FROM "birth_date")) > %s'
-        after: int | str = as_of.month * 100 + as_of.day
-    else:
-        # SQLite keeps dates as ISO text, 'YYYY-MM-DD'.
-        year = 'CAST(substr("birth_date", 1, 4) AS INTEGER)'
-        later = 'substr("birth_date", 6, 5) > %s'
-        after = f"{as_of:%m-%d}"
+    year, later, after = _birth_year_sql(vendor, as_of=as_of)
     return (
         f'SELECT "sex", {year}, {later}, SUM("n") FROM ({sql}) AS births GROUP BY 1, 2, 3',
         (after, *params),

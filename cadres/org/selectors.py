@@ -205,10 +205,17 @@ ONE_OPEN_MAIN_POST = "assignment_one_open_main_post"
 def nobody_has_left() -> bool:
     """Whether every person holds an open main post, from two counts (no anti-join): valid only
     when the database enforces one open main post a person, so False without that constraint."""
+    return people_gone_count() == 0
+
+
+def people_gone_count() -> int | None:
+    """How many people hold no open main post (gone), from two counts (no anti-join): the people
+    less the open main posts, which is exact only when the database enforces one open main post
+    a person; None without that constraint."""
     if not any(c.name == ONE_OPEN_MAIN_POST for c in Assignment._meta.constraints):
-        return False
+        return None
     open_mains = Assignment.objects.filter(is_main=True, ended_on__isnull=True).count()
-    return open_mains == Person.objects.count()
+    return Person.objects.count() - open_mains
 
 
 def changed_after_in_bulk_q(as_of: dt.date) -> Q:
@@ -216,19 +223,51 @@ def changed_after_in_bulk_q(as_of: dt.date) -> Q:
     (main posts ending after `as_of`; open main posts started after it or undated; people whose
     every main post has ended), instead of two lookups a person. Like changed_after_q it relies
     on every person having had a main post (org.services.person_create gives the first one, and
-    ending a main post hands the role on to an open post, if any)."""
+    ending a main post hands the role on to an open post, if any).
+
+    The third set costs an anti-join over everyone (a lookup a person), so it is left out when
+    counts show it adds nobody: when no one has left, or (at a past date) when everyone gone
+    left after `as_of`, being then in the first set already.
+    """
     mains = Assignment.objects.filter(is_main=True)
     ending_later = mains.filter(ended_on__gt=as_of).values("person_id")
     unsettled = mains.filter(
         Q(started_on__gt=as_of) | Q(started_on__isnull=True), ended_on__isnull=True
     ).values("person_id")
+    changed = Q(pk__in=ending_later) | Q(pk__in=unsettled)
+    gone_count = people_gone_count()
+    if gone_count == 0:
+        return changed
+    if gone_count is not None:
+        open_main = mains.filter(person=OuterRef("person_id"), ended_on__isnull=True)
+        gone_later = (
+            mains.filter(ended_on__gt=as_of).filter(~Exists(open_main))
+            .order_by().values("person_id").distinct().count()
+        )
+        if gone_later == gone_count:
+            return changed
     gone = (
         mains.order_by().values("person_id")
         .annotate(posts=Count("*"), ended=Count("ended_on")).filter(posts=F("ended"))
         .values("person_id")
     )
-    changed = Q(pk__in=ending_later) | Q(pk__in=unsettled)
-    return changed if nobody_has_left() else changed | Q(pk__in=gone)
+    return changed | Q(pk__in=gone)
+
+
+def nothing_changed_on(as_of: dt.date) -> bool:
+    """Whether everyone's post of record on `as_of` is the open main post the current-post
+    fields mirror, so that counting Person alone gives the report on that date: nobody has
+    left, no main post ends after `as_of`, and every open main post was held then (started on
+    or before it, or undated with 参加工作时间 on or before it or missing). Usually true for
+    today; a few index range reads, no lookup a person. False without the one-open-main-post
+    constraint (see nobody_has_left)."""
+    mains = Assignment.objects.filter(is_main=True)
+    return not (
+        mains.filter(ended_on__gt=as_of).exists()
+        or mains.filter(ended_on__isnull=True, started_on__gt=as_of).exists()
+        or mains.filter(ended_on__isnull=True, started_on__isnull=True,
+                        person__work_started_on__gt=as_of).exists()
+    ) and nobody_has_left()
 
 
 def changed_after_q(as_of: dt.date) -> Q:
@@ -363,16 +402,13 @@ def people_on(
                 | Q(pk__in=posts_held_on(as_of, units=unit_filter).values("person_id"))
             )
     whole = unit is None and not team_members_only
+    if whole and nothing_changed_on(as_of):
+        return PeopleOnDate(as_of=as_of, base=base, changed=[])
     changed_q = changed_after_in_bulk_q(as_of) if whole else changed_after_q(as_of)
     candidates = candidates.filter(changed_q).order_by()
     # Each candidate's post of record, by one correlated lookup on the person index giving
     # "id|unit_id|rank" (three lookups cost three times as much).
-    of_record = posts_held_on(as_of).filter(person=OuterRef("pk")).order_by(
-        F("is_main").desc(),
-        Coalesce("started_on", "person__work_started_on", Value(dt.date.min),
-                 output_field=DateField()).desc(),
-        F("id").desc(),
-    ).annotate(
+    of_record = _of_record_on(as_of).annotate(
         summary=Concat(Cast("id", CharField()), Value("|"), Cast("unit_id", CharField()),
                        Value("|"), "rank", output_field=CharField())
     )
@@ -406,3 +442,26 @@ def people_on(
             in_base=in_base, post=post,
         ))
     return PeopleOnDate(as_of=as_of, base=base, changed=changed)
+
+
+def _of_record_on(as_of: dt.date) -> QuerySet[Assignment]:
+    """The posts held on `as_of` by the person of the outer query (OuterRef "pk"), the post of
+    record first (see the module docstring)."""
+    return posts_held_on(as_of).filter(person=OuterRef("pk")).order_by(
+        F("is_main").desc(),
+        Coalesce("started_on", "person__work_started_on", Value(dt.date.min),
+                 output_field=DateField()).desc(),
+        F("id").desc(),
+    )
+
+
+def people_changed_on(as_of: dt.date) -> QuerySet[Person]:
+    """Everyone whose post of record on `as_of` may differ from the current-post fields
+    (changed_after_in_bulk_q), annotated with `rank_on`: the rank of the post of record then,
+    None when he held no post then. No visibility scope: for counting the whole database in
+    SQL (analytics.structure_report), where counting Person by its current fields, taking away
+    these people as counted now and adding those with a `rank_on` at that rank, gives the
+    people in post on `as_of` with their rank then."""
+    return Person.objects.filter(changed_after_in_bulk_q(as_of)).order_by().annotate(
+        rank_on=Subquery(_of_record_on(as_of).values("rank")[:1])
+    )

@@ -17,3 +17,9 @@ if test_database := env_str("CADRES_TEST_DATABASE", ""):  # noqa: F405
 # test sees a job's result without a worker. Tests of the queue itself switch to the database
 # backend (cadres/jobs/tests) and run the worker when they choose.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# On SQLite the test database is a file, as in production (WAL, busy timeout): an in-memory
+# database shared with the live server's threads answers a concurrent writer with "database
+# table is locked" at once instead of waiting, which no deployment does.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not test_database:  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-cadres.sqlite3")}  # noqa: F405

@@ -9,6 +9,7 @@ X-Real-IP): GET the login page, POST the form with the CSRF token, follow to the
 from __future__ import annotations
 
 import http.client
+import contextlib
 import os
 import re
 import secrets
@@ -158,11 +159,14 @@ def production_server(tmp_path: Path) -> Iterator[dict]:
         }
     finally:
         # SIGINT: gunicorn's quick shutdown (SIGTERM would wait for keep-alive connections).
-        os.killpg(process.pid, signal.SIGINT)
+        # The group may be gone already (the server stopped on its own): nothing to stop then.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGINT)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
 

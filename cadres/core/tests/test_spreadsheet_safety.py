@@ -155,8 +155,10 @@ def _whitespace_bomb(path: Path, megabytes: int) -> None:
                 sheet.write(b"</sheetData>" + tail.partition(b"</sheetData>")[2])
 
 
+# The peak is read from VmHWM, which starts afresh at exec: getrusage's ru_maxrss would carry
+# the peak of the forked test process (hundreds of MB late in a full run) into the child.
 MEMORY_PROBE = textwrap.dedent("""
-    import json, resource, sys, time
+    import json, re, sys, time
     sys.path.insert(0, sys.argv[2])
     from cadres.core.spreadsheets import UnreadableFile, read_workbook
     content = open(sys.argv[1], "rb").read()
@@ -169,7 +171,7 @@ MEMORY_PROBE = textwrap.dedent("""
         outcome = str(error)
     print(json.dumps({
         "outcome": outcome, "seconds": time.perf_counter() - started,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) / 1024,
     }))
 """)
 
