@@ -8,8 +8,8 @@ X-Real-IP): GET the login page, POST the form with the CSRF token, follow to the
 
 from __future__ import annotations
 
-import http.client
 import contextlib
+import http.client
 import os
 import re
 import secrets
