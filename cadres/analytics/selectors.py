@@ -223,7 +223,8 @@ def _correct_in_sql(groups: dict[str, Counter[Any]], *, as_of: dt.date, using: s
         padded = [*keys, *(["NULL"] * (3 - len(keys)))]
         return (
             f"SELECT '{name}', {', '.join(f'CAST({key} AS TEXT)' for key in padded)}, "
-            f"{sign}COUNT(*) FROM changed {where} GROUP BY {', '.join(keys)}"
+            f"{sign}COUNT(*) FROM changed {where} "
+            f"GROUP BY {', '.join(str(place) for place in range(2, len(keys) + 2))}"
         )
 
     parts = [

@@ -220,8 +220,8 @@ def people_gone_count() -> int | None:
 
 def changed_after_in_bulk_q(as_of: dt.date) -> Q:
     """changed_after_q for everyone at once: three sets of ids read from Assignment's indexes
-    (main posts ending after `as_of`; open main posts started after it or undated; people whose
-    every main post has ended), instead of two lookups a person. Like changed_after_q it relies
+    (main posts ending after `as_of`; open main posts started after it, or undated and not held
+    then; people whose every main post has ended), instead of two lookups a person. Like changed_after_q it relies
     on every person having had a main post (org.services.person_create gives the first one, and
     ending a main post hands the role on to an open post, if any).
 
@@ -231,8 +231,11 @@ def changed_after_in_bulk_q(as_of: dt.date) -> Q:
     """
     mains = Assignment.objects.filter(is_main=True)
     ending_later = mains.filter(ended_on__gt=as_of).values("person_id")
+    # An undated open main post held on `as_of` (参加工作时间 then or missing) is the post of
+    # record unless another main post is held then, which ends after `as_of` (ending_later).
     unsettled = mains.filter(
-        Q(started_on__gt=as_of) | Q(started_on__isnull=True), ended_on__isnull=True
+        Q(started_on__gt=as_of) | Q(started_on__isnull=True, person__work_started_on__gt=as_of),
+        ended_on__isnull=True,
     ).values("person_id")
     changed = Q(pk__in=ending_later) | Q(pk__in=unsettled)
     gone_count = people_gone_count()

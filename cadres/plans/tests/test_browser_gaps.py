@@ -70,3 +70,35 @@ def test_forecast_page_shows_who_reaches_the_limit(live_server, signed_in_page):
     assert "正职到杠" in page.locator("#losses").inner_text()
     if finders.find("analytics/echarts.min.js"):
         page.wait_for_selector("#forecast-chart canvas")
+
+
+@pytest.mark.browser
+def test_gap_chart_tooltip_shows_a_plan_name_as_text_not_markup(live_server, signed_in_page):
+    # given: a plan whose name is markup (issue 9, finding 8)
+    cangnan = make_unit("温州市/苍南县", unit_type="县(市、区)")
+    make_person(cangnan, name="书记戊", birth="1951.01", rank="正县级", title="县委书记")
+    name = '<img src=x id=injected onerror="document.title=1">'
+    PlanTarget.objects.create(
+        plan_name=name, scope=PlanTarget.Scope.EACH_TEAM, unit_type="县(市、区)",
+        measure=PlanTarget.Measure.AGE_AT_MOST, age=40,
+        threshold_kind=PlanTarget.ThresholdKind.COUNT, threshold=1,
+    )
+    page = signed_in_page
+    if not finders.find("analytics/echarts.min.js"):
+        pytest.skip("ECharts is not vendored")
+
+    # when: the pointer rests on the chart's bar
+    page.goto(f"{live_server.url}{reverse('plans:gaps')}?as_of=2007-11-30")
+    chart = page.locator("#gaps-chart")
+    chart.locator("canvas").first.wait_for()
+    box = chart.bounding_box()
+    tooltip = page.locator("#gaps-chart div", has_text="<img")
+    for step in range(4, 16):
+        page.mouse.move(box["x"] + box["width"] * step / 20, box["y"] + box["height"] * 0.4)
+        page.wait_for_timeout(300)
+        if tooltip.count():
+            break
+
+    # then: the name shows as text and no element was made from it
+    assert tooltip.count() >= 1
+    assert page.locator("#injected").count() == 0

@@ -2,6 +2,13 @@
 (function () {
   "use strict";
 
+  // Tooltips are HTML: names typed by users (plans, units) go in as text, never as markup.
+  function text(value) {
+    return String(value).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
   function data(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
@@ -24,8 +31,8 @@
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
           formatter: function (items) {
             var index = items[0].dataIndex;
-            return gaps.labels[index] + "<br>" + items.map(function (item) {
-              return item.marker + item.seriesName + "：" + item.value;
+            return text(gaps.labels[index]) + "<br>" + items.map(function (item) {
+              return item.marker + text(item.seriesName) + "：" + text(item.value);
             }).join("<br>");
           } },
         legend: { data: ["达标", "未达标"] },
