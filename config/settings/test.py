@@ -1,5 +1,7 @@
 """Test settings: the base settings with a fast password hasher."""
 
+import os
+
 from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -20,6 +22,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # On SQLite the test database is a file, as in production (WAL, busy timeout): an in-memory
 # database shared with the live server's threads answers a concurrent writer with "database
-# table is locked" at once instead of waiting, which no deployment does.
+# table is locked" at once instead of waiting, which no deployment does. One file per test
+# run (process), so two runs in one checkout do not share it; pytest-django removes it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not test_database:  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-cadres.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-cadres-{os.getpid()}.sqlite3"),  # noqa: F405
+    }
