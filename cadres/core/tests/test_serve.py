@@ -124,8 +124,10 @@ def production_server(tmp_path: Path) -> Iterator[dict]:
     script = commands.replace(ENV_FILE_IN_DOC, str(settings_file))
     environment = {
         name: value for name, value in os.environ.items()
+        # The test process's own settings stay out of the server's environment, among them
+        # DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests set and `check --deploy` refuses.
         if name not in ("DJANGO_SETTINGS_MODULE", "CADRES_TEST_DATABASE", "SECRET_KEY",
-                        *documented)
+                        "DJANGO_ALLOW_ASYNC_UNSAFE", *documented)
     }
     environment["PATH"] = f"{BIN}{os.pathsep}{environment.get('PATH', '')}"
     log_path = tmp_path / "server.log"
