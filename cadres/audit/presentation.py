@@ -216,9 +216,14 @@ class Describer:
             if model is None:
                 continue
             try:
-                return model._meta.get_field(key)  # type: ignore[return-value]
+                found = model._meta.get_field(key)
             except FieldDoesNotExist:
                 continue
+            # A reverse relation (Unit.people, Person.assignments) is no stored value: a count
+            # such as {"people": 600} is not person 600.
+            if found.auto_created and not found.concrete:
+                continue
+            return found  # type: ignore[return-value]
         return None
 
     def label(self, key: str, model_labels: Iterable[str] = ()) -> str:

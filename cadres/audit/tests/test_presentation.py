@@ -145,3 +145,17 @@ def test_a_creation_reads_as_its_values_and_a_document_shows_once_as_the_source(
     assert moved_entry.text == "单位：某县/东镇 → 某县/西镇；任职时间：（空） → 2025.07；来源：信息维护"
     assert moved_entry.source == "文号：县委干〔2025〕3号"
     assert filled_entry.text == "籍贯：（空） → 浙江平阳；入党时间：（空） → 2001.07"
+
+
+def test_a_count_named_like_a_reverse_relation_stays_a_count(units):
+    # given: the demo's event counts people; Unit has a reverse relation named "people"
+    person = person_in(units["east"], "张三")
+    event = record(actor=None, action=AuditAction.DEMO_LOADED, target_label="演示数据",
+                   changes={"people": person.pk, "units": 49})
+
+    # when
+    text = _text(event)
+
+    # then
+    assert f"人数：{person.pk}" in text
+    assert "张三" not in text
