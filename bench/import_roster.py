@@ -22,12 +22,12 @@ every figure), and peak memory. The roster sheet is parsed in parts on two threa
 main thread checks the parts already parsed, so "parse" is the opening of the file plus the
 time the checking waited for parts, and "validate" the rest of that overlap.
 
-The import writes one audit event for the file and one per changed person (linked to it;
-new people are counted by the file's event). Each run first times a bare python-calamine read of the same file (every cell of both
-sheets into Python values: the least any import must do) and prints the import's total as a
-ratio to it, so the figure carries over to a slower or busier machine (on a shared machine
-the two slow down together; the absolute seconds do not hold there). The read runs with the
-cyclic garbage collector paused, as the import runs.
+The import writes one audit event for the file and one per changed person (linked to it; new
+people are counted by the file's event). Each run first times a bare python-calamine read of
+the same file (every cell of both sheets into Python values: the least any import must do) and
+prints the import's total as a ratio to it, so the figure carries over to a slower or busier
+machine (on a shared machine the two slow down together; the absolute seconds do not hold
+there). The read runs with the cyclic garbage collector paused, as the import runs.
 """
 
 import argparse

@@ -16,8 +16,10 @@ team, and team_forecast (every team in one call, as the forecast page shows them
 median of 5 runs, plus the peak Python memory of one run (tracemalloc). The database is
 dropped at the end. One line of figures per case.
 
---suggested-indexes adds SUGGESTED_INDEXES (below) before timing; --keep keeps the database
-and --existing URL times again on a kept one without generating (1M people take 12 minutes).
+--keep keeps the database and --existing URL times again on a kept one without generating
+(1M people take 12 minutes). The whole-scope report reads the post history through
+org.selectors.people_changed_on and corrects the counts in one SQL statement
+(analytics.selectors._correct_in_sql); the scoped and team cases through people_on.
 """
 
 import argparse
@@ -40,24 +42,6 @@ FORECAST_UNTIL = dt.date(2020, 6, 30)  # 10 years after AS_OF
 BATCH = 20_000
 RUNS = 5
 TODAY = dt.date.today()
-# The indexes proposed for the as-of report (not yet in org/models.py): the person's posts
-# index widened so that "has an open main post started by D" and "has a main post ending after
-# D" are answered from the index alone, and one index giving the main posts ending after a date,
-# the open ones started after it, and the open ones per person as ranges. In models.py:
-#   Assignment.Meta.indexes = [
-#       ...assignment_team_dates_idx as it is...,
-#       Index(fields=["person", "ended_on", "is_main", "started_on"],
-#             name="assignment_person_open_idx"),          # was ["person", "ended_on"]
-#       Index(fields=["is_main", "ended_on", "started_on", "person"],
-#             name="assignment_main_dates_idx"),
-#   ]
-SUGGESTED_INDEXES = [
-    "DROP INDEX assignment_person_open_idx",
-    "CREATE INDEX assignment_person_open_idx ON org_assignment "
-    "(person_id, ended_on, is_main, started_on)",
-    "CREATE INDEX assignment_main_dates_idx ON org_assignment "
-    "(is_main, ended_on, started_on, person_id)",
-]
 
 
 def main() -> None:
@@ -69,8 +53,6 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL)")
     parser.add_argument("--existing", metavar="DATABASE_URL",
                         help="time on a database kept by --keep: no generation, nothing dropped")
-    parser.add_argument("--suggested-indexes", action="store_true",
-                        help="add the indexes suggested for the report (SUGGESTED_INDEXES) first")
     args = parser.parse_args()
 
     if args.existing:
@@ -93,10 +75,6 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         _generate(args.people, args.people_per_unit, random.Random(args.seed))
         teams = _teams()
-        if args.suggested_indexes:
-            with connection.cursor() as cursor:
-                for statement in SUGGESTED_INDEXES:
-                    cursor.execute(statement)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
@@ -104,8 +82,6 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         label = f"{connection.vendor} people={args.people}"
-        if args.suggested_indexes:
-            label += " +indexes"
         print(f"{label} generated in {time.perf_counter() - started:.1f}s, "
               f"teams={len(teams)}", flush=True)
         _run_cases(label, teams)

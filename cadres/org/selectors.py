@@ -218,7 +218,7 @@ def people_gone_count() -> int | None:
     return Person.objects.count() - open_mains
 
 
-def changed_after_in_bulk_q(as_of: dt.date) -> Q:
+def changed_after_in_bulk_q(as_of: dt.date, *, gone_count: int | None = None) -> Q:
     """changed_after_q for everyone at once: three sets of ids read from Assignment's indexes
     (main posts ending after `as_of`; open main posts started after it, or undated and not held
     then; people whose every main post has ended), instead of two lookups a person. Like changed_after_q it relies
@@ -227,18 +227,22 @@ def changed_after_in_bulk_q(as_of: dt.date) -> Q:
 
     The third set costs an anti-join over everyone (a lookup a person), so it is left out when
     counts show it adds nobody: when no one has left, or (at a past date) when everyone gone
-    left after `as_of`, being then in the first set already.
+    left after `as_of`, being then in the first set already. `gone_count` is
+    people_gone_count() when the caller has it already.
     """
     mains = Assignment.objects.filter(is_main=True)
     ending_later = mains.filter(ended_on__gt=as_of).values("person_id")
     # An undated open main post held on `as_of` (参加工作时间 then or missing) is the post of
     # record unless another main post is held then, which ends after `as_of` (ending_later).
-    unsettled = mains.filter(
-        Q(started_on__gt=as_of) | Q(started_on__isnull=True, person__work_started_on__gt=as_of),
-        ended_on__isnull=True,
+    # Two sets, each a range of assignment_main_dates_idx (one OR made PostgreSQL read every
+    # open main post and join every person).
+    starting_later = mains.filter(ended_on__isnull=True, started_on__gt=as_of).values("person_id")
+    undated_later = mains.filter(
+        ended_on__isnull=True, started_on__isnull=True, person__work_started_on__gt=as_of
     ).values("person_id")
-    changed = Q(pk__in=ending_later) | Q(pk__in=unsettled)
-    gone_count = people_gone_count()
+    changed = Q(pk__in=ending_later) | Q(pk__in=starting_later) | Q(pk__in=undated_later)
+    if gone_count is None:
+        gone_count = people_gone_count()
     if gone_count == 0:
         return changed
     if gone_count is not None:
@@ -257,20 +261,20 @@ def changed_after_in_bulk_q(as_of: dt.date) -> Q:
     return changed | Q(pk__in=gone)
 
 
-def nothing_changed_on(as_of: dt.date) -> bool:
+def nothing_changed_on(as_of: dt.date, *, gone_count: int | None = None) -> bool:
     """Whether everyone's post of record on `as_of` is the open main post the current-post
     fields mirror, so that counting Person alone gives the report on that date: nobody has
     left, no main post ends after `as_of`, and every open main post was held then (started on
     or before it, or undated with 参加工作时间 on or before it or missing). Usually true for
     today; a few index range reads, no lookup a person. False without the one-open-main-post
-    constraint (see nobody_has_left)."""
+    constraint (see nobody_has_left). `gone_count` as for changed_after_in_bulk_q."""
     mains = Assignment.objects.filter(is_main=True)
     return not (
         mains.filter(ended_on__gt=as_of).exists()
         or mains.filter(ended_on__isnull=True, started_on__gt=as_of).exists()
         or mains.filter(ended_on__isnull=True, started_on__isnull=True,
                         person__work_started_on__gt=as_of).exists()
-    ) and nobody_has_left()
+    ) and (people_gone_count() if gone_count is None else gone_count) == 0
 
 
 def changed_after_q(as_of: dt.date) -> Q:
@@ -405,9 +409,12 @@ def people_on(
                 | Q(pk__in=posts_held_on(as_of, units=unit_filter).values("person_id"))
             )
     whole = unit is None and not team_members_only
-    if whole and nothing_changed_on(as_of):
+    gone = people_gone_count() if whole else None
+    if whole and nothing_changed_on(as_of, gone_count=gone):
         return PeopleOnDate(as_of=as_of, base=base, changed=[])
-    changed_q = changed_after_in_bulk_q(as_of) if whole else changed_after_q(as_of)
+    changed_q = (
+        changed_after_in_bulk_q(as_of, gone_count=gone) if whole else changed_after_q(as_of)
+    )
     candidates = candidates.filter(changed_q).order_by()
     # Each candidate's post of record, by one correlated lookup on the person index giving
     # "id|unit_id|rank" (three lookups cost three times as much).
@@ -458,13 +465,15 @@ def _of_record_on(as_of: dt.date) -> QuerySet[Assignment]:
     )
 
 
-def people_changed_on(as_of: dt.date) -> QuerySet[Person]:
+def people_changed_on(as_of: dt.date, *, gone_count: int | None = None) -> QuerySet[Person]:
     """Everyone whose post of record on `as_of` may differ from the current-post fields
     (changed_after_in_bulk_q), annotated with `rank_on`: the rank of the post of record then,
     None when he held no post then. No visibility scope: for counting the whole database in
     SQL (analytics.structure_report), where counting Person by its current fields, taking away
     these people as counted now and adding those with a `rank_on` at that rank, gives the
-    people in post on `as_of` with their rank then."""
-    return Person.objects.filter(changed_after_in_bulk_q(as_of)).order_by().annotate(
+    people in post on `as_of` with their rank then. `gone_count` as for
+    changed_after_in_bulk_q."""
+    changed = changed_after_in_bulk_q(as_of, gone_count=gone_count)
+    return Person.objects.filter(changed).order_by().annotate(
         rank_on=Subquery(_of_record_on(as_of).values("rank")[:1])
     )
