@@ -7,6 +7,8 @@ Fixtures:
 - ``signed_in_page``: ``page`` signed in at ``live_server`` as the superuser ``officer``.
 - ``browser_sign_in``: ``browser_sign_in(user)`` signs ``page`` in as any user (one with a
   role, say) and returns it.
+- ``officer``: the superuser ``officer``; ``signed_in``: Django's test client signed in as him.
+  A module that needs another officer defines its own fixture of that name.
 
 Tests that use any of them are marked ``browser`` automatically, so
 ``pytest -m "not browser"`` runs the suite without chromium.
@@ -149,3 +151,16 @@ def signed_in_page(
         must_change_password=False,
     )
     return browser_sign_in(user)
+
+
+@pytest.fixture
+def officer(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_superuser(
+        username=OFFICER_USERNAME, password=OFFICER_PASSWORD, email="officer@example.invalid",
+    )
+
+
+@pytest.fixture
+def signed_in(client: Any, officer: Any) -> Any:
+    client.force_login(officer)
+    return client

@@ -28,19 +28,6 @@ def var_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def officer(django_user_model):
-    return django_user_model.objects.create_superuser(
-        username="officer", password="officer-pass-123", email="officer@example.invalid",
-    )
-
-
-@pytest.fixture
-def signed_in(client, officer):
-    client.force_login(officer)
-    return client
-
-
-@pytest.fixture
 def queued(settings):
     """Jobs wait on the database queue until the test runs the worker."""
     settings.TASKS = DATABASE_QUEUE

@@ -19,19 +19,6 @@ FIXTURE = TOWNSHIP_ROSTER
 
 
 @pytest.fixture
-def officer(django_user_model):
-    return django_user_model.objects.create_superuser(
-        username="officer", password="officer-pass-123", email="officer@example.invalid",
-    )
-
-
-@pytest.fixture
-def signed_in(client, officer):
-    client.force_login(officer)
-    return client
-
-
-@pytest.fixture
 def township(officer):
     roster_import(actor=officer, content=FIXTURE.read_bytes(), file_name="roster.xlsx")
 
