@@ -457,7 +457,7 @@ def record_view(request: Any, subject: Any,
     the record as target and subject, rate-limited like not_found_record. Returns whether an
     entry was written.
 
-        record_view(request, person)   # in people.views.person_detail, after the scoped fetch
+        record_view(request, person)   # in people.person_views.person_detail, after the scoped fetch
     """
     if not _is_signed_in(request):
         return False

@@ -48,7 +48,23 @@ class Unit(models.Model):
     depth = models.PositiveSmallIntegerField(default=0)
     unit_type = models.CharField("单位类型", max_length=30, blank=True)
     authorized_staffing = models.PositiveIntegerField("核定编制", null=True, blank=True)
-    sort_order = models.PositiveIntegerField("排序", default=0)
+    sort_order = models.PositiveIntegerField("排序号", default=0)
+    # The unit's place in the tree in list order: the 排序号 of each unit from the top, as
+    # fixed-width digits, then the name ("0001 县委/0003 组织部" …), kept by org.services so
+    # that ORDER BY sort_key lists the tree as the department orders it.
+    sort_key = models.CharField(max_length=1000, blank=True, db_index=True, editable=False)
+    # The unit's life (机构改革): from `established_on` (None: before any record) until
+    # `abolished_on` (None: still exists); a merged unit names the unit it went into.
+    established_on = models.DateField("成立时间", null=True, blank=True)
+    abolished_on = models.DateField("撤销时间", null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_units",
+        verbose_name="并入单位",
+    )
+    # 领导职数 of the unit's leadership team (班子): approved 正职 and 副职 posts; None when
+    # no number is approved.
+    principal_posts = models.PositiveSmallIntegerField("正职职数", null=True, blank=True)
+    deputy_posts = models.PositiveSmallIntegerField("副职职数", null=True, blank=True)
 
     objects = UnitQuerySet.as_manager()
 
@@ -70,6 +86,50 @@ class Unit(models.Model):
     @property
     def subtree_prefix(self) -> str:
         return self.path + PATH_SEPARATOR
+
+
+class UnitChangeKind(models.TextChoices):
+    CREATED = "created", "设立"
+    RENAMED = "renamed", "更名"
+    MOVED = "moved", "调整隶属关系"
+    MERGED = "merged", "合并"
+    ABOLISHED = "abolished", "撤销"
+    QUOTA = "quota", "核定领导职数"
+
+
+class UnitChange(models.Model):
+    """One change of a unit on a date (机构改革 and the like), with its document (文号): the
+    name and parent before and after, and for a merge the unit it went into. Reports at a past
+    date read the unit's name and place from these rows; only org.services writes them."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="changes", verbose_name="单位")
+    kind = models.CharField("变更类型", max_length=20, choices=UnitChangeKind.choices)
+    changed_on = models.DateField("变更日期")
+    document = models.CharField("文号", max_length=100, blank=True)
+    old_name = models.CharField("原名称", max_length=100, blank=True)
+    new_name = models.CharField("新名称", max_length=100, blank=True)
+    old_path = models.CharField("原全称", max_length=500, blank=True)
+    new_path = models.CharField("新全称", max_length=500, blank=True)
+    old_parent = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="原上级单位"
+    )
+    new_parent = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="新上级单位"
+    )
+    other_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="并入单位"
+    )
+    details = models.JSONField("其他", default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit", "changed_on", "id"]
+        verbose_name = "单位变更"
+        verbose_name_plural = "单位变更"
+        indexes = [models.Index(fields=["unit", "changed_on"], name="unit_change_unit_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.changed_on}"
 
 
 class PostSource(models.TextChoices):
@@ -121,8 +181,8 @@ class Assignment(models.Model):
             # A person's open posts, and the as-of checks per person, from the index alone.
             models.Index(fields=["person", "ended_on", "is_main", "started_on"],
                          name="assignment_person_open_idx"),
-            # Main posts held at a date (the as-of analysis).
-            models.Index(fields=["is_main", "ended_on", "started_on", "person"],
+            # Main posts held at a date, with their rank (the as-of analysis).
+            models.Index(fields=["is_main", "ended_on", "started_on", "rank", "person"],
                          name="assignment_main_dates_idx"),
         ]
         constraints = [
@@ -145,3 +205,9 @@ class Assignment(models.Model):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None
+
+
+def unit_sort_key(parent_key: str, sort_order: int, name: str) -> str:
+    """A unit's `sort_key`: its parent's key, then its own 排序号 (fixed width) and name."""
+    own = f"{min(sort_order, 999999):06d} {name}"
+    return f"{parent_key}{PATH_SEPARATOR}{own}" if parent_key else own

@@ -22,6 +22,7 @@ from cadres.audit.models import AuditAction
 from cadres.audit.services import record
 from cadres.org.models import PATH_SEPARATOR, Assignment, Unit
 from cadres.people.models import Person
+from cadres.people.names import name_keys
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,9 @@ def post_start(
     post.save()
     if is_main:
         _person_post_sync(person, post)
+    if person.left_on is not None:
+        person.left_on = None
+        person.save(update_fields=["left_on", "updated_at"])
     _audit_post(actor=actor, action=PostAction.POST_STARTED, post=post, person=person,
                 changes={**_post_changes(replaced, post), "is_main": is_main},
                 document=document, source=source)
@@ -273,6 +277,10 @@ def post_end(
             successor.save(update_fields=["is_main"])
             _person_post_sync(person, successor)
             changes["main_post"] = [str(post.title), str(successor.title)]
+        else:
+            # The last open post: the person has left (离任) on that day.
+            person.left_on = ended_on
+            person.save(update_fields=["left_on", "updated_at"])
     _audit_post(actor=actor, action=PostAction.POST_ENDED, post=post, person=person,
                 changes=changes, document=document, source=source, reason=reason)
     return post
@@ -357,8 +365,8 @@ def person_create(
     if set(fields) & {*PERSON_POST_FIELDS, "unit"}:
         raise ValueError("a person's current post is set by the post, not by `fields`")
     person = Person(
-        **fields, unit=unit, post_title=title, rank=rank, is_team_member=is_team_member,
-        post_started_on=started_on,
+        **fields, **name_keys(fields.get("name", "")), unit=unit, post_title=title, rank=rank,
+        is_team_member=is_team_member, post_started_on=started_on,
     )
     person.full_clean()
     person.save()
@@ -416,6 +424,9 @@ def people_create_many(*, columns: dict[str, list[Any]], count: int, source: str
     from cadres.people import bulk_load
 
     assignment_values = {"is_main": True, "source": source}
+    if "name" in columns and "name_strokes" not in columns:
+        keys = [name_keys(name) for name in columns["name"]]
+        columns = {**columns, **{key: [each[key] for each in keys] for key in ("name_initials", "name_strokes")}}
     if bulk_load.is_supported():
         return bulk_load.people_with_posts_insert(
             columns=columns, count=count, assignment_from_person=ASSIGNMENT_FROM_PERSON,
@@ -471,6 +482,7 @@ def posts_main_replace_many(
         ))
     Assignment.objects.bulk_create(new_posts, batch_size=2000)
     bulk_load.person_columns_update(
-        [(person.pk, {name: getattr(person, name) for name in PERSON_POST_FIELDS}) for person, _ in moves],
+        [(person.pk, {name: getattr(person, name) for name in PERSON_POST_FIELDS}
+                      | ({"left_on": None} if person.left_on else {})) for person, _ in moves],
         now=now, allow_post_fields=True,
     )

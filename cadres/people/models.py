@@ -62,6 +62,18 @@ class Person(models.Model):
     highest_education = models.CharField(
         "最高学历", max_length=2, choices=codes.choices("education"), blank=True
     )
+    # 毕业院校系及专业 of each education row of the 任免审批表 (LRMX keeps the school of the
+    # 学历 and of the 学位 apart: …_XueLi_BiYeYuanXiaoXi / …_XueWei_BiYeYuanXiaoXi).
+    full_time_education_school = models.CharField("全日制学历毕业院校系及专业", max_length=200, blank=True)
+    full_time_degree_school = models.CharField("全日制学位毕业院校系及专业", max_length=200, blank=True)
+    in_service_education_school = models.CharField("在职学历毕业院校系及专业", max_length=200, blank=True)
+    in_service_degree_school = models.CharField("在职学位毕业院校系及专业", max_length=200, blank=True)
+    birthplace = models.CharField("出生地", max_length=50, blank=True)
+    health = models.CharField("健康状况", max_length=50, blank=True)
+    expertise = models.CharField("熟悉专业有何专长", max_length=200, blank=True)
+    # A 4:5 JPEG under MEDIA_ROOT/photos/, served only through the person's page (never as a
+    # static file: the card is confidential).
+    photo = models.ImageField("照片", upload_to="photos/", blank=True)
     professional_title = models.CharField("专业技术职务", max_length=50, blank=True)
     # Indexed by person_unit_rank_idx, which leads with the unit.
     unit = models.ForeignKey(
@@ -74,6 +86,15 @@ class Person(models.Model):
     post_started_on = models.DateField("任现职时间", null=True, blank=True)
     rank_started_on = models.DateField("任现职级时间", null=True, blank=True)
     reserve_pool = models.CharField("后备干部", max_length=50, blank=True)
+    # 排序号 within the unit: lists show a unit's people by it (then by 姓氏笔画).
+    sort_order = models.PositiveIntegerField("排序号", default=0)
+    # Search and ordering keys kept with the name (cadres.people.names): 拼音首字母 ("zs" for
+    # 张三) and the GB13000.1 stroke-order key of the name (姓氏笔画).
+    name_initials = models.CharField("拼音首字母", max_length=50, blank=True, editable=False)
+    name_strokes = models.CharField("笔画序", max_length=200, blank=True, editable=False)
+    # The day the person's last open post ended (nobody holds a post any longer: retired,
+    # transferred out, deceased); None while any post is open. Kept by org.services.
+    left_on = models.DateField("离任时间", null=True, blank=True, editable=False)
     remarks = models.TextField("备注", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -141,6 +162,7 @@ class Relative(models.Model):
         "政治面貌", max_length=2, choices=codes.choices("political_status"), blank=True
     )
     work_unit_and_post = models.CharField("工作单位及职务", max_length=200, blank=True)
+    is_deceased = models.BooleanField("已去世", default=False)
     id_number = models.CharField("身份证号", max_length=18, blank=True, db_index=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -151,3 +173,26 @@ class Relative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.relation} {self.name}"
+
+
+class SavedQuery(models.Model):
+    """A roster search kept by its owner under a name (常用查询), to be run again: the query
+    string of the roster page's filters, sort and columns."""
+
+    owner = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="saved_queries", verbose_name="所有人"
+    )
+    name = models.CharField("名称", max_length=50)
+    query = models.JSONField("查询条件", default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["owner", "name"]
+        verbose_name = "常用查询"
+        verbose_name_plural = "常用查询"
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_query_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -31,6 +31,7 @@ from cadres.org.models import PostSource, Unit
 from cadres.org.services import UnitSpec, unit_paths_with_ancestors, unit_tree_apply
 from cadres.people.bulk_load import person_columns_update
 from cadres.people.models import Person
+from cadres.people.names import name_keys
 from cadres.people.spreadsheets import (
     ROSTER_SHEET,
     UNIT_SHEET,
@@ -475,6 +476,8 @@ def _write(
     moves: list[tuple[Person, dict[str, Any]]] = []
     for person, diff in changed:
         own = {name: new for name, (_, new) in diff.items() if name not in POST_FIELDS}
+        if "name" in own:
+            own.update(name_keys(own["name"]))
         if own:
             for name, value in own.items():
                 setattr(person, name, value)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "cadres.analytics",
     "cadres.plans",
     "cadres.jobs",
+    "cadres.records",
 ]
 
 MIDDLEWARE = [
