@@ -53,6 +53,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL)")
     parser.add_argument("--existing", metavar="DATABASE_URL",
                         help="time on a database kept by --keep: no generation, nothing dropped")
+    parser.add_argument("--report-only", action="store_true",
+                        help="only the baseline and the whole-scope report at both dates")
     args = parser.parse_args()
 
     if args.existing:
@@ -69,7 +71,8 @@ def main() -> None:
 
     try:
         if args.existing:
-            _run_cases(f"{connection.vendor} people={_people_count()} (existing)", _teams())
+            _run_cases(f"{connection.vendor} people={_people_count()} (existing)", _teams(),
+                       report_only=args.report_only)
             return
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
@@ -84,7 +87,7 @@ def main() -> None:
         label = f"{connection.vendor} people={args.people}"
         print(f"{label} generated in {time.perf_counter() - started:.1f}s, "
               f"teams={len(teams)}", flush=True)
-        _run_cases(label, teams)
+        _run_cases(label, teams, report_only=args.report_only)
     finally:
         connection.close()
         if drop is None:
@@ -192,6 +195,8 @@ def _generate(count: int, per_unit: int, rng: random.Random) -> None:
         for person in people:
             posts.extend(_history(person, teams, rng))
         Assignment.objects.bulk_create(posts, batch_size=5000)
+        # As org.services keeps it: the day the last open post ended, for those who left.
+        Person.objects.bulk_update([p for p in people if p.left_on], ["left_on"], batch_size=5000)
         made += size
 
 
@@ -221,10 +226,11 @@ def _history(person, units, rng: random.Random) -> list:
         end = begun
     left = rng.random() < 0.05
     undated = not earlier and rng.random() < 0.05
+    person.left_on = dt.date(rng.randint(2015, 2024), rng.randint(1, 12), 1) if left else None
     posts.append(Assignment(
         person=person, unit_id=person.unit_id, rank=person.rank, is_main=True,
         is_team_member=person.is_team_member, started_on=None if undated else start,
-        ended_on=dt.date(rng.randint(2015, 2024), rng.randint(1, 12), 1) if left else None,
+        ended_on=person.left_on,
     ))
     return posts
 
@@ -262,7 +268,7 @@ def _baseline() -> int:
         return sum(count for _, count in cursor.fetchall())
 
 
-def _run_cases(label: str, teams) -> None:
+def _run_cases(label: str, teams, *, report_only: bool = False) -> None:
     import resource
 
     from cadres.analytics.selectors import structure_report
@@ -295,6 +301,8 @@ def _run_cases(label: str, teams) -> None:
               f"(cpu {cpu:.3f}s; {median / baseline:.1f}× the baseline's wall time, "
               f"{cpu / max(baseline_cpu, 1e-6):.1f}× its cpu), peak {peak:.1f} MiB, "
               f"load {os.getloadavg()[0]:.1f}", flush=True)
+    if report_only:
+        return
     members = whole_teams()["total"]
     _report(label, f"whole-scope team members as of {AS_OF}={members}", whole_teams)
     median, cpu, peak = _time(every_team)

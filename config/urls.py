@@ -10,6 +10,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("cadres.accounts.urls")),
     path("people/", include("cadres.people.urls")),
+    path("records/", include("cadres.records.urls")),
     path("units/", include("cadres.org.urls")),
     path("analytics/", include("cadres.analytics.urls")),
     path("plans/", include("cadres.plans.urls")),

@@ -26,7 +26,7 @@ class StructureForm(forms.Form):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         unit_field = cast(forms.ModelChoiceField, self.fields["unit"])
-        unit_field.queryset = Unit.objects.visible_to(actor).order_by("path")
+        unit_field.queryset = Unit.objects.visible_to(actor).order_by("sort_key", "path")
         unit_field.label_from_instance = lambda unit: unit.path  # type: ignore[assignment]
 
     def clean_bands(self) -> list[AgeBand]:

@@ -35,9 +35,9 @@ from cadres.core.measures import percent
 from cadres.org.models import Unit
 from cadres.org.selectors import (
     PeopleOnDate,
+    anyone_gone_on,
     nothing_changed_on,
     people_changed_on,
-    people_gone_count,
     people_on,
 )
 from cadres.people.models import Person
@@ -162,9 +162,9 @@ def structure_report(
     ):
         # The whole database: Person counted by its current fields, corrected in SQL.
         groups = _group_counts(everyone, as_of=as_of)
-        gone = people_gone_count()
-        if not nothing_changed_on(as_of, gone_count=gone):
-            _correct_in_sql(groups, as_of=as_of, using=everyone.db, gone_count=gone)
+        gone = anyone_gone_on(as_of)
+        if not nothing_changed_on(as_of, anyone_gone=gone):
+            _correct_in_sql(groups, as_of=as_of, using=everyone.db, anyone_gone=gone)
         return _report_from_counts(groups, as_of=as_of, age_bands=age_bands)
     people = structure_people(
         actor=actor, as_of=as_of, unit=unit, team_members_only=team_members_only,
@@ -199,7 +199,7 @@ def _count_rows(
 
 
 def _correct_in_sql(
-    groups: dict[str, Counter[Any]], *, as_of: dt.date, using: str, gone_count: int | None = None
+    groups: dict[str, Counter[Any]], *, as_of: dt.date, using: str, anyone_gone: bool | None = None
 ) -> None:
     """Correct the counts of everyone by their current fields (_group_counts over the whole
     database) into the counts of the people in post on `as_of`, in one statement.
@@ -217,7 +217,7 @@ def _correct_in_sql(
     columns = ("rank", "rank_on", "birth_date", "sex", "ethnicity", "political_status",
                "highest_education", "full_time_degree", "in_service_degree",
                "full_time_education", "professional_title")
-    changed = people_changed_on(as_of, gone_count=gone_count).using(using).values_list(*columns)
+    changed = people_changed_on(as_of, anyone_gone=anyone_gone).using(using).values_list(*columns)
     inner, params = changed.query.sql_with_params()
     quote = connection.ops.quote_name
     year, later, after = _birth_year_sql(connection.vendor, as_of=as_of)
@@ -243,22 +243,11 @@ def _correct_in_sql(
     ]
     names = ", ".join(quote(column) for column in columns)
     sql = f"WITH changed ({names}) AS ({inner}) " + " UNION ALL ".join(parts)
+    # (On PostgreSQL the settings turn JIT off: the planner's estimate for the lookup a
+    # changed person started it, and compiling took 0.63 s of the query's 1.0 s.)
     with connection.cursor() as cursor:
-        restore = None
-        if connection.vendor == "postgresql":
-            # The planner's estimate for the lookup a changed person (3 M at 100,000 people)
-            # starts JIT compilation, which took 0.63 s of the query's 1.0 s. Off for this
-            # statement: to the end of the transaction inside one, else set back below.
-            local = connection.in_atomic_block
-            cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', %s)",
-                           [local])
-            restore = None if local else cursor.fetchone()[0]
-        try:
-            cursor.execute(sql, (*params, after))
-            rows = cursor.fetchall()
-        finally:
-            if restore is not None:
-                cursor.execute("SELECT set_config('jit', %s, false)", [restore])
+        cursor.execute(sql, (*params, after))
+        rows = cursor.fetchall()
     for name, first, second, third, count in rows:
         if name == "age":
             groups["age"][(first, as_of.year - int(second) - int(third))] += count

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from cadres.analytics.exports import report_tables, structure_docx, structure_xlsx
 from cadres.analytics.forms import as_of_label, scope_label, structure_form
 from cadres.analytics.selectors import structure_report
-from cadres.org.selectors import IN_POST_RULE
+from cadres.org.selectors import IN_POST_RULE, quota_totals, team_quotas_on, units_on
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -24,6 +24,11 @@ def _report(request: HttpRequest) -> tuple[Any, dict[str, Any] | None]:
         team_members_only=data["team_members_only"], age_bands=data["bands"],
     )
     report["scope"] = scope_label(data["unit"], data["team_members_only"])
+    if data["unit"] is not None:
+        # The unit under the name and place it had on the date (机构改革), when it existed then.
+        then = units_on(data["as_of"], root=data["unit"])
+        if then and then[0].path != data["unit"].path:
+            report["scope"] = report["scope"].replace(data["unit"].path, then[0].path, 1)
     report["as_of_label"] = as_of_label(data["as_of"])
     return form, report
 
@@ -33,6 +38,11 @@ def structure(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "report": report, "in_post_rule": IN_POST_RULE}
     if report is not None:
         context["tables"] = report_tables(report)
+        # 领导职数 of each team on the date, under the names the units had then.
+        data = form.cleaned_data
+        quotas = team_quotas_on(actor=request.user, as_of=data["as_of"], unit=data["unit"])
+        context["quotas"] = quotas
+        context["quota_totals"] = quota_totals(quotas)
         context["query"] = request.GET.urlencode()
         context["chart_data"] = {
             "pyramid": report["age_pyramid"],

@@ -34,7 +34,9 @@ EMPTY = "（空）"
 # relative or a user); the fact that they changed stays visible.
 SENSITIVE_KEYS = frozenset({"id_number"})
 # Dates of the personnel file are months (stored as the 1st); other dates are days.
-MONTH_MODELS = frozenset({"people.person", "people.relative", "org.assignment"})
+MONTH_MODELS = frozenset({"people.person", "people.relative", "org.assignment", "records.resumeentry"})
+# Events about these records show their content only unmasked (see Describer.entry).
+SENSITIVE_MODELS = frozenset({"people.relative"})
 # Models whose field names label a change when the event's own models do not have the field.
 FALLBACK_MODELS = ("people.person", "org.assignment", "org.unit", "accounts.grant",
                    "accounts.user", "plans.plantarget")
@@ -78,6 +80,10 @@ KEY_LABELS = {
     "user": "用户",
     "date_from": "起始日期",
     "date_to": "截止日期",
+    "units_below": "下级单位数",
+    "posts_moved": "转入职务数",
+    "units_moved": "转入下级单位数",
+    "merged_in": "并入本单位的单位",
     "text": "关键词",
     "action": "操作",
     "masked": "身份证号已遮蔽",
@@ -333,6 +339,9 @@ class Describer:
                 f"{self.label(k, model_labels)}：{self.value(k, v, model_labels)}"
                 for k, v in value.items()
             ) or "（无）"
+        if key == "photo":
+            # A stored file's name says nothing to a clerk.
+            return "已上传照片"
         if key in SENSITIVE_KEYS and self.mask_sensitive:
             from cadres.accounts.templatetags.cadres_security import mask_id_number
 
@@ -507,6 +516,10 @@ class Describer:
         model_labels = tuple(label for label in (event.target_type, event.subject_type) if label)
         lines = self.lines(event.changes, model_labels, person_id=person_id,
                            is_creation=event.action.endswith(CREATED_SUFFIX))
+        if self.mask_sensitive and event.target_type in SENSITIVE_MODELS:
+            # A family member's name, employer and post are as sensitive as the 身份证号: they
+            # show only while the file is open by a registered read (查阅登记).
+            lines = [ChangeLine("内容", "（家庭成员信息，查阅登记后可见）")]
         source = self.source(event)
         if source.startswith("文号："):
             # The document shows once, as the source.

@@ -20,9 +20,9 @@ from cadres.audit.selectors import (
 )
 from cadres.audit.services import record
 from cadres.audit.verification import ChainReport, audit_chain_verify
+from cadres.core.downloads import download
 from cadres.core.spreadsheets import write_xlsx
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 
 
@@ -80,7 +80,4 @@ def event_export(request: HttpRequest) -> HttpResponse:
     record(actor=request.user, action=AuditAction.AUDIT_EXPORTED, changes={
         "count": count, "filters": {k: str(v) for k, v in filters.__dict__.items() if v},
     })
-    name = f"audit-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(content, f"审计记录-{timezone.localdate():%Y%m%d}.xlsx")

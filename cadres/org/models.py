@@ -69,7 +69,9 @@ class Unit(models.Model):
     objects = UnitQuerySet.as_manager()
 
     class Meta:
-        ordering = ["path"]
+        # 排序号 order through the tree (sort_key); the path only breaks ties between units
+        # whose key is not set (created outside org.services).
+        ordering = ["sort_key", "path"]
         verbose_name = "单位"
         verbose_name_plural = "单位"
 
@@ -95,6 +97,7 @@ class UnitChangeKind(models.TextChoices):
     MERGED = "merged", "合并"
     ABOLISHED = "abolished", "撤销"
     QUOTA = "quota", "核定领导职数"
+    REORDERED = "reordered", "调整排序号"
 
 
 class UnitChange(models.Model):

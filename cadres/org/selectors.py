@@ -198,37 +198,45 @@ def posts_of_record(rows: Iterable[tuple[Any, ...]]) -> dict[int, PostOnDate]:
 
 
 # The constraint that makes "one open main post a person" a fact of the database, not only of
-# org.services; with it, two counts tell whether anyone has left (see nobody_has_left).
+# org.services; with it, Person.left_on tells who has left (see nobody_has_left).
 ONE_OPEN_MAIN_POST = "assignment_one_open_main_post"
 
 
 def nobody_has_left() -> bool:
-    """Whether every person holds an open main post, from two counts (no anti-join): valid only
-    when the database enforces one open main post a person, so False without that constraint."""
+    """Whether every person holds an open post (no Person.left_on set, org.services keeping
+    it): trusted only when the database enforces one open main post a person, so False
+    without that constraint."""
     return people_gone_count() == 0
 
 
 def people_gone_count() -> int | None:
-    """How many people hold no open main post (gone), from two counts (no anti-join): the people
-    less the open main posts, which is exact only when the database enforces one open main post
-    a person; None without that constraint."""
+    """How many people have left (hold no open post: Person.left_on is set); None without the
+    one-open-main-post constraint (see nobody_has_left)."""
     if not any(c.name == ONE_OPEN_MAIN_POST for c in Assignment._meta.constraints):
         return None
-    open_mains = Assignment.objects.filter(is_main=True, ended_on__isnull=True).count()
-    return Person.objects.count() - open_mains
+    return Person.objects.filter(left_on__isnull=False).count()
 
 
-def changed_after_in_bulk_q(as_of: dt.date, *, gone_count: int | None = None) -> Q:
+def anyone_gone_on(as_of: dt.date) -> bool | None:
+    """Whether anyone had left by `as_of` (Person.left_on on or before it: no post held then,
+    nor since); None without the one-open-main-post constraint (see nobody_has_left)."""
+    if not any(c.name == ONE_OPEN_MAIN_POST for c in Assignment._meta.constraints):
+        return None
+    return Person.objects.filter(left_on__lte=as_of).exists()
+
+
+def changed_after_in_bulk_q(as_of: dt.date, *, anyone_gone: bool | None = None) -> Q:
     """changed_after_q for everyone at once: three sets of ids read from Assignment's indexes
     (main posts ending after `as_of`; open main posts started after it, or undated and not held
-    then; people whose every main post has ended), instead of two lookups a person. Like changed_after_q it relies
-    on every person having had a main post (org.services.person_create gives the first one, and
-    ending a main post hands the role on to an open post, if any).
+    then) and the people gone by then (Person.left_on on or before `as_of`), instead of two
+    lookups a person. Like changed_after_q it relies on every person having had a main post
+    (org.services.person_create gives the first one, and ending a main post hands the role on
+    to an open post, if any): so whoever left after `as_of` ended a main post after it and is
+    in the first set.
 
-    The third set costs an anti-join over everyone (a lookup a person), so it is left out when
-    counts show it adds nobody: when no one has left, or (at a past date) when everyone gone
-    left after `as_of`, being then in the first set already. `gone_count` is
-    people_gone_count() when the caller has it already.
+    The gone set is left out when nobody had left by `as_of`; `anyone_gone` is
+    anyone_gone_on(as_of) when the caller has it already. Without the one-open-main-post
+    constraint (None) the gone are found from the posts instead: an anti-join over everyone.
     """
     mains = Assignment.objects.filter(is_main=True)
     ending_later = mains.filter(ended_on__gt=as_of).values("person_id")
@@ -241,18 +249,12 @@ def changed_after_in_bulk_q(as_of: dt.date, *, gone_count: int | None = None) ->
         ended_on__isnull=True, started_on__isnull=True, person__work_started_on__gt=as_of
     ).values("person_id")
     changed = Q(pk__in=ending_later) | Q(pk__in=starting_later) | Q(pk__in=undated_later)
-    if gone_count is None:
-        gone_count = people_gone_count()
-    if gone_count == 0:
+    if anyone_gone is None:
+        anyone_gone = anyone_gone_on(as_of)
+    if anyone_gone is False:
         return changed
-    if gone_count is not None:
-        open_main = mains.filter(person=OuterRef("person_id"), ended_on__isnull=True)
-        gone_later = (
-            mains.filter(ended_on__gt=as_of).filter(~Exists(open_main))
-            .order_by().values("person_id").distinct().count()
-        )
-        if gone_later == gone_count:
-            return changed
+    if anyone_gone:
+        return changed | Q(left_on__lte=as_of)
     gone = (
         mains.order_by().values("person_id")
         .annotate(posts=Count("*"), ended=Count("ended_on")).filter(posts=F("ended"))
@@ -261,20 +263,25 @@ def changed_after_in_bulk_q(as_of: dt.date, *, gone_count: int | None = None) ->
     return changed | Q(pk__in=gone)
 
 
-def nothing_changed_on(as_of: dt.date, *, gone_count: int | None = None) -> bool:
+def nothing_changed_on(as_of: dt.date, *, anyone_gone: bool | None = None) -> bool:
     """Whether everyone's post of record on `as_of` is the open main post the current-post
-    fields mirror, so that counting Person alone gives the report on that date: nobody has
-    left, no main post ends after `as_of`, and every open main post was held then (started on
+    fields mirror, so that counting Person alone gives the report on that date: nobody had left
+    by then, no main post ends after `as_of`, and every open main post was held then (started on
     or before it, or undated with 参加工作时间 on or before it or missing). Usually true for
-    today; a few index range reads, no lookup a person. False without the one-open-main-post
-    constraint (see nobody_has_left). `gone_count` as for changed_after_in_bulk_q."""
+    today when nobody has left; a few index range reads, no lookup a person. False without the
+    one-open-main-post constraint (see nobody_has_left). `anyone_gone` as for
+    changed_after_in_bulk_q."""
+    if anyone_gone is None:
+        anyone_gone = anyone_gone_on(as_of)
+    if anyone_gone is not False:
+        return False
     mains = Assignment.objects.filter(is_main=True)
     return not (
         mains.filter(ended_on__gt=as_of).exists()
         or mains.filter(ended_on__isnull=True, started_on__gt=as_of).exists()
         or mains.filter(ended_on__isnull=True, started_on__isnull=True,
                         person__work_started_on__gt=as_of).exists()
-    ) and (people_gone_count() if gone_count is None else gone_count) == 0
+    )
 
 
 def changed_after_q(as_of: dt.date) -> Q:
@@ -409,11 +416,11 @@ def people_on(
                 | Q(pk__in=posts_held_on(as_of, units=unit_filter).values("person_id"))
             )
     whole = unit is None and not team_members_only
-    gone = people_gone_count() if whole else None
-    if whole and nothing_changed_on(as_of, gone_count=gone):
+    gone = anyone_gone_on(as_of) if whole else None
+    if whole and nothing_changed_on(as_of, anyone_gone=gone):
         return PeopleOnDate(as_of=as_of, base=base, changed=[])
     changed_q = (
-        changed_after_in_bulk_q(as_of, gone_count=gone) if whole else changed_after_q(as_of)
+        changed_after_in_bulk_q(as_of, anyone_gone=gone) if whole else changed_after_q(as_of)
     )
     candidates = candidates.filter(changed_q).order_by()
     # Each candidate's post of record, by one correlated lookup on the person index giving
@@ -457,23 +464,305 @@ def people_on(
 def _of_record_on(as_of: dt.date) -> QuerySet[Assignment]:
     """The posts held on `as_of` by the person of the outer query (OuterRef "pk"), the post of
     record first (see the module docstring)."""
+    # The person's 参加工作时间 by a lookup that runs only for a post without a start (COALESCE
+    # stops at the first value), not a join for every post.
+    work_started = (
+        Person.objects.filter(pk=OuterRef("person_id")).order_by().values("work_started_on")[:1]
+    )
     return posts_held_on(as_of).filter(person=OuterRef("pk")).order_by(
         F("is_main").desc(),
-        Coalesce("started_on", "person__work_started_on", Value(dt.date.min),
+        Coalesce("started_on", Subquery(work_started), Value(dt.date.min),
                  output_field=DateField()).desc(),
         F("id").desc(),
     )
 
 
-def people_changed_on(as_of: dt.date, *, gone_count: int | None = None) -> QuerySet[Person]:
+def people_changed_on(as_of: dt.date, *, anyone_gone: bool | None = None) -> QuerySet[Person]:
     """Everyone whose post of record on `as_of` may differ from the current-post fields
     (changed_after_in_bulk_q), annotated with `rank_on`: the rank of the post of record then,
     None when he held no post then. No visibility scope: for counting the whole database in
     SQL (analytics.structure_report), where counting Person by its current fields, taking away
     these people as counted now and adding those with a `rank_on` at that rank, gives the
-    people in post on `as_of` with their rank then. `gone_count` as for
+    people in post on `as_of` with their rank then. `anyone_gone` as for
     changed_after_in_bulk_q."""
-    changed = changed_after_in_bulk_q(as_of, gone_count=gone_count)
+    from django.db.models import Case, When  # (kept local: the module's imports are shared)
+
+    changed = changed_after_in_bulk_q(as_of, anyone_gone=anyone_gone)
+    # Someone gone by `as_of` (Person.left_on) holding no post ending after it held none then:
+    # an index-only test on his posts instead of ordering them (all of today's changed people
+    # when only leaving changed anything).
+    ending_later = Assignment.objects.filter(person=OuterRef("pk"), ended_on__gt=as_of)
     return Person.objects.filter(changed).order_by().annotate(
-        rank_on=Subquery(_of_record_on(as_of).values("rank")[:1])
+        rank_on=Case(
+            When(Q(left_on__lte=as_of) & ~Q(Exists(ending_later)), then=Value(None)),
+            default=Subquery(_of_record_on(as_of).values("rank")[:1]),
+            output_field=CharField(),
+        )
     )
+
+
+# Units as they were on a date (机构改革: 设立, 更名, 调整隶属关系, 合并, 撤销)
+#
+# A unit exists on D from its established_on (always when not set) until the day before its
+# abolished_on (a unit merged or abolished on D is gone that day, as a post ending on D is no
+# longer held). Its name and parent on D are those before the first 更名 / 调整隶属关系 after D
+# (a change on D applies that day), else the current ones; its 排序号 is the current one.
+
+
+def _unit_exists_q(as_of: dt.date) -> Q:
+    return (Q(established_on__isnull=True) | Q(established_on__lte=as_of)) & (
+        Q(abolished_on__isnull=True) | Q(abolished_on__gt=as_of)
+    )
+
+
+def unit_exists_on(unit: Unit, as_of: dt.date) -> bool:
+    return (unit.established_on is None or unit.established_on <= as_of) and (
+        unit.abolished_on is None or unit.abolished_on > as_of
+    )
+
+
+def unit_name_on(unit: Unit, as_of: dt.date) -> str | None:
+    """The name the unit had on `as_of`, from its history; None when it did not exist then."""
+    from cadres.org.models import UnitChangeKind
+
+    if not unit_exists_on(unit, as_of):
+        return None
+    later = (unit.changes.filter(kind=UnitChangeKind.RENAMED, changed_on__gt=as_of)
+             .order_by("changed_on", "id").values_list("old_name", flat=True).first())
+    return later if later is not None else unit.name
+
+
+@dataclass(frozen=True)
+class UnitOnDate:
+    """A unit as it was on a date: its name, parent and full path then, its level in the tree
+    then and its place in list order (sort_key, from the current 排序号)."""
+
+    unit: Unit
+    name: str
+    parent_id: int | None
+    path: str
+    level: int
+    sort_key: str
+
+
+def units_on(as_of: dt.date, *, actor: Any = None, root: Unit | None = None) -> list[UnitOnDate]:
+    """The units that existed on `as_of`, each with the name and parent it had then, in list
+    order (排序号 through the tree as it was, then name). Only the units the actor may see when
+    an actor is given (the paths still name the units above them), and only `root`'s subtree
+    on that date when given. Three queries whatever the number of units."""
+    from cadres.org.models import PATH_SEPARATOR, UnitChange, UnitChangeKind, unit_sort_key
+
+    existing = {unit.pk: unit for unit in Unit.objects.filter(_unit_exists_q(as_of)).order_by()}
+    names = {pk: unit.name for pk, unit in existing.items()}
+    parents = {pk: unit.parent_id for pk, unit in existing.items()}
+    seen: set[tuple[int, str]] = set()
+    later = (UnitChange.objects.filter(kind__in=[UnitChangeKind.RENAMED, UnitChangeKind.MOVED],
+                                       changed_on__gt=as_of)
+             .order_by("changed_on", "id").values_list("unit_id", "kind", "old_name", "old_parent_id"))
+    for unit_id, kind, old_name, old_parent_id in later:
+        if unit_id not in existing or (unit_id, kind) in seen:
+            continue
+        seen.add((unit_id, kind))
+        if kind == UnitChangeKind.RENAMED:
+            names[unit_id] = old_name
+        else:
+            parents[unit_id] = old_parent_id
+    built: dict[int, tuple[str, int, str]] = {}
+
+    def build(pk: int, trail: frozenset[int] = frozenset()) -> tuple[str, int, str]:
+        if pk in built:
+            return built[pk]
+        parent = parents[pk]
+        own = unit_sort_key("", existing[pk].sort_order, names[pk])
+        if parent is None or parent not in existing or parent in trail:
+            result = (names[pk], 0, own)
+        else:
+            path, level, key = build(parent, trail | {pk})
+            result = (f"{path}{PATH_SEPARATOR}{names[pk]}", level + 1, f"{key}{PATH_SEPARATOR}{own}")
+        built[pk] = result
+        return result
+
+    rows = []
+    for pk, unit in existing.items():
+        path, level, key = build(pk)
+        rows.append(UnitOnDate(unit=unit, name=names[pk], parent_id=parents[pk], path=path, level=level,
+                               sort_key=key))
+    if actor is not None:
+        visible = set(Unit.objects.visible_to(actor).values_list("pk", flat=True))
+        rows = [row for row in rows if row.unit.pk in visible]
+    if root is not None:
+        by_pk = {row.unit.pk: row for row in rows}
+        top = by_pk.get(root.pk)
+        if top is None:
+            return []
+        rows = [row for row in rows
+                if row.unit.pk == root.pk or row.path.startswith(top.path + PATH_SEPARATOR)]
+    rows.sort(key=lambda row: (row.sort_key, row.unit.pk))
+    return rows
+
+
+def unit_history(unit: Unit) -> QuerySet[Any]:
+    """The unit's changes (UnitChange), latest first, with the units they name."""
+    return unit.changes.select_related("old_parent", "new_parent", "other_unit").order_by("-changed_on", "-id")
+
+
+# 领导职数: approved 正职 / 副职 posts of a team against the members on a date
+#
+# A team member on the date is anyone holding a team post (班子成员) in the unit then (兼任
+# included, once a unit: org.selectors.posts_held_on through plans.selectors.teams_on). He
+# fills a 正职 post when his title names a principal post — a part of it (split at 、，, /
+# and spaces) is one of the 正职职务名称 the deployment keeps (plans.PrincipalTitle: 书记,
+# 党委书记, 局长, 镇长, 主任 …), so 党委副书记、镇长 is 正职, 副镇长 and 党委委员、纪委书记 are 副职 —
+# and a 副职 post otherwise. The approved numbers on the date are those before the first
+# 核定领导职数 change after it, else the current ones.
+
+
+@dataclass
+class TeamQuota:
+    """A team's approved and held 正职 / 副职 posts on a date; None approved: none on record."""
+
+    unit: Unit
+    name: str
+    level: int = 0
+    principal_posts: int | None = None
+    deputy_posts: int | None = None
+    principals: int = 0
+    deputies: int = 0
+
+    @staticmethod
+    def _over(approved: int | None, held: int) -> int:
+        return max(held - approved, 0) if approved is not None else 0
+
+    @staticmethod
+    def _vacant(approved: int | None, held: int) -> int:
+        return max(approved - held, 0) if approved is not None else 0
+
+    @property
+    def principal_over(self) -> int:
+        return self._over(self.principal_posts, self.principals)
+
+    @property
+    def principal_vacant(self) -> int:
+        return self._vacant(self.principal_posts, self.principals)
+
+    @property
+    def deputy_over(self) -> int:
+        return self._over(self.deputy_posts, self.deputies)
+
+    @property
+    def deputy_vacant(self) -> int:
+        return self._vacant(self.deputy_posts, self.deputies)
+
+    @property
+    def over(self) -> int:
+        """超职数: members over the approved numbers (正职 and 副职 counted apart)."""
+        return self.principal_over + self.deputy_over
+
+    @property
+    def vacant(self) -> int:
+        """缺职: approved posts not filled."""
+        return self.principal_vacant + self.deputy_vacant
+
+    @property
+    def has_quota(self) -> bool:
+        return self.principal_posts is not None or self.deputy_posts is not None
+
+
+@dataclass
+class QuotaTotals:
+    principal_posts: int = 0
+    deputy_posts: int = 0
+    principals: int = 0
+    deputies: int = 0
+    over: int = 0
+    vacant: int = 0
+
+
+def _quotas_on(as_of: dt.date, unit_ids: Iterable[int]) -> dict[int, dict[str, int | None]]:
+    """The approved numbers changed after `as_of`, per unit: the value each had then."""
+    from cadres.org.models import UnitChange, UnitChangeKind
+
+    result: dict[int, dict[str, int | None]] = {}
+    later = (UnitChange.objects.filter(kind=UnitChangeKind.QUOTA, changed_on__gt=as_of, unit_id__in=list(unit_ids))
+             .order_by("changed_on", "id").values_list("unit_id", "details"))
+    for unit_id, details in later:
+        then = result.setdefault(unit_id, {})
+        for name in ("principal_posts", "deputy_posts"):
+            if name in (details or {}) and name not in then:
+                then[name] = details[name][0]
+    return result
+
+
+def team_quotas_on(*, actor: Any, as_of: dt.date, unit: Unit | None = None,
+                   all_units: bool = False) -> list[TeamQuota]:
+    """Every team on `as_of` the actor may see (in `unit`'s subtree when given), in list order
+    under the names of that date: the units with approved numbers or team members then (every
+    unit existing then with `all_units`)."""
+    units = units_on(as_of, actor=actor, root=unit)
+    held = _team_posts_held(actor=actor, as_of=as_of, unit_ids=[row.unit.pk for row in units])
+    earlier = _quotas_on(as_of, [row.unit.pk for row in units])
+    rows = []
+    for row in units:
+        then = earlier.get(row.unit.pk, {})
+        quota = TeamQuota(
+            unit=row.unit, name=row.name, level=row.level,
+            principal_posts=then.get("principal_posts", row.unit.principal_posts),
+            deputy_posts=then.get("deputy_posts", row.unit.deputy_posts),
+            principals=held.get(row.unit.pk, (0, 0))[0], deputies=held.get(row.unit.pk, (0, 0))[1],
+        )
+        if all_units or quota.has_quota or row.unit.pk in held:
+            rows.append(quota)
+    return rows
+
+
+def _team_posts_held(*, actor: Any, as_of: dt.date, unit_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(正职, 副职) members per unit on `as_of`: each person once a unit, 正职 when one of his
+    team posts there has a principal title; only people the actor may see."""
+    from cadres.plans.selectors import is_principal_title, principal_titles
+
+    if not unit_ids:
+        return {}
+    visible = Person.objects.visible_to(actor)
+    posts = posts_held_on(as_of).filter(is_team_member=True)
+    if visible.query.has_filters() or visible.query.is_empty():
+        posts = posts.filter(person__in=visible)
+    if len(unit_ids) <= ID_BLOCK:
+        posts = posts.filter(unit_id__in=unit_ids)
+    wanted = set(unit_ids)
+    titles = principal_titles()
+    principal_of: dict[str, bool] = {}
+    members: dict[tuple[int, int], bool] = {}
+    for unit_id, person_id, title in posts.order_by().values_list("unit_id", "person_id", "title").distinct():
+        if unit_id not in wanted:
+            continue
+        if title not in principal_of:
+            principal_of[title] = is_principal_title(title, titles)
+        members[(unit_id, person_id)] = members.get((unit_id, person_id), False) or principal_of[title]
+    held: dict[int, tuple[int, int]] = {}
+    for (unit_id, _), principal in members.items():
+        principals, deputies = held.get(unit_id, (0, 0))
+        held[unit_id] = (principals + 1, deputies) if principal else (principals, deputies + 1)
+    return held
+
+
+def team_quota_on(*, actor: Any, unit: Unit, as_of: dt.date) -> TeamQuota:
+    """One unit's 领导职数 on `as_of` (its own team, not the teams below it)."""
+    rows = [row for row in team_quotas_on(actor=actor, as_of=as_of, unit=unit, all_units=True)
+            if row.unit.pk == unit.pk]
+    if rows:
+        return rows[0]
+    return TeamQuota(unit=unit, name=unit_name_on(unit, as_of) or unit.name,
+                     principal_posts=unit.principal_posts, deputy_posts=unit.deputy_posts)
+
+
+def quota_totals(rows: Iterable[TeamQuota]) -> QuotaTotals:
+    """The approved numbers, members, 超职数 and 缺职 over teams (approved: only where set)."""
+    totals = QuotaTotals()
+    for row in rows:
+        totals.principal_posts += row.principal_posts or 0
+        totals.deputy_posts += row.deputy_posts or 0
+        totals.principals += row.principals
+        totals.deputies += row.deputies
+        totals.over += row.over
+        totals.vacant += row.vacant
+    return totals

@@ -20,7 +20,15 @@ from django.utils import timezone
 from cadres.audit.actions import register
 from cadres.audit.models import AuditAction
 from cadres.audit.services import record
-from cadres.org.models import PATH_SEPARATOR, Assignment, Unit
+from cadres.org.models import (
+    PATH_SEPARATOR,
+    Assignment,
+    PostSource,
+    Unit,
+    UnitChange,
+    UnitChangeKind,
+    unit_sort_key,
+)
 from cadres.people.models import Person
 from cadres.people.names import name_keys
 
@@ -44,6 +52,28 @@ def unit_paths_with_ancestors(paths: Iterable[str]) -> set[str]:
     return result
 
 
+def _new_sort_orders(new_paths: Sequence[str], known: dict[str, Unit]) -> dict[str, int]:
+    """排序号 for new units, in the order given (the order of the file): after the last of
+    their siblings on record, in steps of SORT_ORDER_STEP, so an imported tree lists in the
+    file's order."""
+    parent_ids = {known[path.rpartition(PATH_SEPARATOR)[0]].pk for path in new_paths
+                  if path.rpartition(PATH_SEPARATOR)[0] in known}
+    highest: dict[str, int] = {}
+    if parent_ids:
+        rows = (Unit.objects.filter(parent_id__in=parent_ids).order_by().values("parent__path")
+                .annotate(highest=models.Max("sort_order")).values_list("parent__path", "highest"))
+        highest.update({path: value or 0 for path, value in rows})
+    if any(PATH_SEPARATOR not in path for path in new_paths):
+        highest[""] = Unit.objects.filter(parent__isnull=True).aggregate(
+            highest=models.Max("sort_order"))["highest"] or 0
+    result: dict[str, int] = {}
+    for path in new_paths:
+        parent_path = path.rpartition(PATH_SEPARATOR)[0]
+        highest[parent_path] = highest.get(parent_path, 0) + SORT_ORDER_STEP
+        result[path] = highest[parent_path]
+    return result
+
+
 @transaction.atomic
 def unit_tree_apply(*, actor: Any, specs: Iterable[UnitSpec], audit: bool = True) -> dict[str, Unit]:
     """Create the units named (with any missing ancestors) and update their type and staffing.
@@ -53,23 +83,34 @@ def unit_tree_apply(*, actor: Any, specs: Iterable[UnitSpec], audit: bool = True
     (the roster import records one event for the whole file instead).
     """
     specs_by_path = {spec.path: spec for spec in specs}
-    paths = unit_paths_with_ancestors(specs_by_path)
+    # Every path with its ancestors, in the order the file first names them.
+    in_order: dict[str, None] = {}
+    for spec_path in specs_by_path:
+        parts = spec_path.split(PATH_SEPARATOR)
+        for end in range(1, len(parts) + 1):
+            in_order.setdefault(PATH_SEPARATOR.join(parts[:end]))
+    paths = set(in_order)
     units = {unit.path: unit for unit in Unit.objects.filter(path__in=paths)}
     missing_by_depth: dict[int, list[str]] = {}
-    for path in paths - set(units):
-        missing_by_depth.setdefault(path.count(PATH_SEPARATOR), []).append(path)
+    for path in in_order:
+        if path not in units:
+            missing_by_depth.setdefault(path.count(PATH_SEPARATOR), []).append(path)
+    sort_orders = _new_sort_orders([path for path in in_order if path not in units], units)
     for depth in sorted(missing_by_depth):
         created = []
-        for path in sorted(missing_by_depth[depth]):
+        for path in missing_by_depth[depth]:
             spec = specs_by_path.get(path, UnitSpec(path))
             parent_path, _, name = path.rpartition(PATH_SEPARATOR)
+            parent = units[parent_path] if parent_path else None
             unit = Unit(
                 name=name,
-                parent=units[parent_path] if parent_path else None,
+                parent=parent,
                 path=path,
                 depth=depth,
                 unit_type=spec.unit_type or "",
                 authorized_staffing=spec.authorized_staffing,
+                sort_order=sort_orders[path],
+                sort_key=unit_sort_key(_key_of(parent), sort_orders[path], name),
             )
             # The paths were looked up above and the parent is one of these units, so only
             # the field checks are left (the unique and foreign-key checks would each query).
@@ -104,6 +145,345 @@ def unit_tree_apply(*, actor: Any, specs: Iterable[UnitSpec], audit: bool = True
             if audit:
                 record(actor=actor, action=AuditAction.UNIT_UPDATED, target=unit, changes=changes)
     return units
+
+
+# --- the unit tree as the department keeps it (机构改革) ------------------------------------
+#
+# Each write below takes the actor, runs in one transaction, records a UnitChange row (the
+# unit's history, which the as-of reports read: org.selectors.unit_name_on / units_on) and one
+# audit event with the unit as subject, and keeps `path`, `depth` and `sort_key` of the unit
+# and of its whole subtree right. Person.unit and Assignment.unit keep pointing at the same
+# unit ids; only the paths (what rosters write) and the sort keys are rewritten.
+
+
+@register
+class UnitAction(models.TextChoices):
+    """Audit actions of the unit writers (unit.created / unit.updated are core actions)."""
+
+    UNIT_RENAMED = "unit.renamed", "单位更名"
+    UNIT_MOVED = "unit.moved", "调整单位隶属关系"
+    UNIT_MERGED = "unit.merged", "单位合并"
+    UNIT_ABOLISHED = "unit.abolished", "撤销单位"
+    UNIT_REORDERED = "unit.reordered", "调整单位排序号"
+    UNIT_QUOTA_SET = "unit.quota_set", "核定领导职数"
+
+
+# A new unit's 排序号 comes after its last sibling's, in steps of this many, so that one can be
+# put between two later without renumbering.
+SORT_ORDER_STEP = 10
+
+
+def _key_of(unit: Unit | None) -> str:
+    """The unit's sort_key, computed up the tree when it was never set (a unit made outside
+    these services)."""
+    if unit is None:
+        return ""
+    if unit.sort_key:
+        return unit.sort_key
+    return unit_sort_key(_key_of(unit.parent), unit.sort_order, unit.name)
+
+
+def _next_sort_order(parent: Unit | None) -> int:
+    siblings = Unit.objects.filter(parent=parent) if parent is not None else Unit.objects.filter(parent__isnull=True)
+    highest = siblings.aggregate(highest=models.Max("sort_order"))["highest"]
+    return (highest or 0) + SORT_ORDER_STEP
+
+
+def _path_free(path: str, *, unit: Unit | None = None) -> None:
+    taken = Unit.objects.filter(path=path)
+    if unit is not None:
+        taken = taken.exclude(pk=unit.pk)
+    if taken.exists():
+        raise ValidationError({"name": f"已有单位“{path}”"})
+
+
+def _tree_rewrite(unit: Unit, *, old_path: str) -> int:
+    """Set the unit's path, depth and sort_key from its parent and name, and those of every
+    unit below it (found under `old_path`) the same way, top down. Returns how many units
+    below it were rewritten."""
+    parent = unit.parent
+    unit.path = f"{parent.path}{PATH_SEPARATOR}{unit.name}" if parent is not None else unit.name
+    unit.depth = parent.depth + 1 if parent is not None else 0
+    unit.sort_key = unit_sort_key(_key_of(parent), unit.sort_order, unit.name)
+    below = list(
+        Unit.objects.select_for_update().filter(path__startswith=old_path + PATH_SEPARATOR).order_by("depth", "id")
+    )
+    # The new paths are checked against the units outside the subtree before any is written.
+    new_by_id: dict[int, Unit] = {unit.pk: unit}
+    for child in below:
+        above = new_by_id[child.parent_id]
+        child.path = f"{above.path}{PATH_SEPARATOR}{child.name}"
+        child.depth = above.depth + 1
+        child.sort_key = unit_sort_key(above.sort_key, child.sort_order, child.name)
+        new_by_id[child.pk] = child
+    clashes = (
+        Unit.objects.filter(path__in=[each.path for each in new_by_id.values()])
+        .exclude(pk__in=list(new_by_id)).values_list("path", flat=True)[:1]
+    )
+    for path in clashes:
+        raise ValidationError({"name": f"已有单位“{path}”"})
+    unit.full_clean(exclude=["parent", "merged_into", "path"])
+    # No new path can equal an old one of the subtree (a unit never goes below itself), so
+    # the rows are written in any order without a passing clash on the unique path.
+    Unit.objects.filter(pk=unit.pk).update(
+        path=unit.path, depth=unit.depth, sort_key=unit.sort_key, name=unit.name, parent=unit.parent,
+        sort_order=unit.sort_order,
+    )
+    if below:
+        Unit.objects.bulk_update(below, ["path", "depth", "sort_key"], batch_size=500)
+    return len(below)
+
+
+def _unit_locked(unit: Unit) -> Unit:
+    return Unit.objects.select_for_update().get(pk=unit.pk)
+
+
+def _unit_audit(*, actor: Any, action: str, unit: Unit, changes: dict[str, Any], change: Any) -> None:
+    record(actor=actor, action=action, target=unit, subject=unit, changes={
+        **changes, "changed_on": change.changed_on, "document": change.document,
+    })
+
+
+def _is_live(unit: Unit) -> None:
+    if unit.abolished_on is not None:
+        raise ValidationError(f"单位“{unit.path}”已于{unit.abolished_on}撤销")
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: Any,
+    name: str,
+    parent: Unit | None,
+    established_on: dt.date,
+    document: str = "",
+    sort_order: int | None = None,
+    unit_type: str = "",
+    authorized_staffing: int | None = None,
+) -> Unit:
+    """设立 a unit under `parent` (None: a top unit) from `established_on`, under `document`.
+    Without a 排序号 it comes after its siblings."""
+    name = name.strip()
+    if parent is not None:
+        parent = _unit_locked(parent)
+        _is_live(parent)
+    if PATH_SEPARATOR in name:
+        raise ValidationError({"name": f"单位名称不能含“{PATH_SEPARATOR}”"})
+    path = f"{parent.path}{PATH_SEPARATOR}{name}" if parent is not None else name
+    _path_free(path)
+    order = sort_order if sort_order is not None else _next_sort_order(parent)
+    unit = Unit(
+        name=name, parent=parent, path=path, depth=parent.depth + 1 if parent is not None else 0,
+        sort_order=order, sort_key=unit_sort_key(_key_of(parent), order, name), unit_type=unit_type,
+        authorized_staffing=authorized_staffing, established_on=established_on,
+    )
+    unit.full_clean()
+    unit.save()
+    change = UnitChange.objects.create(
+        unit=unit, kind=UnitChangeKind.CREATED, changed_on=established_on, document=document,
+        new_name=name, new_path=path, new_parent=parent,
+    )
+    _unit_audit(actor=actor, action=AuditAction.UNIT_CREATED, unit=unit, change=change, changes={
+        "path": [None, path], "sort_order": [None, order], "unit_type": unit_type,
+        "authorized_staffing": authorized_staffing,
+    })
+    return unit
+
+
+@transaction.atomic
+def unit_rename(*, actor: Any, unit: Unit, name: str, changed_on: dt.date, document: str = "") -> Unit:
+    """更名: the unit's new name from `changed_on`; the paths of its subtree follow."""
+    unit = _unit_locked(unit)
+    _is_live(unit)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "请填写新名称"})
+    if PATH_SEPARATOR in name:
+        raise ValidationError({"name": f"单位名称不能含“{PATH_SEPARATOR}”"})
+    if name == unit.name:
+        raise ValidationError({"name": "新名称与现名称相同"})
+    old_name, old_path = unit.name, unit.path
+    unit.name = name
+    below = _tree_rewrite(unit, old_path=old_path)
+    change = UnitChange.objects.create(
+        unit=unit, kind=UnitChangeKind.RENAMED, changed_on=changed_on, document=document,
+        old_name=old_name, new_name=name, old_path=old_path, new_path=unit.path,
+    )
+    _unit_audit(actor=actor, action=UnitAction.UNIT_RENAMED, unit=unit, change=change, changes={
+        "name": [old_name, name], "path": [old_path, unit.path], "units_below": below,
+    })
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, actor: Any, unit: Unit, parent: Unit | None, changed_on: dt.date, document: str = "") -> Unit:
+    """调整隶属关系: the unit (with its subtree) goes under `parent` (None: to the top) from
+    `changed_on`. Its 排序号 is kept."""
+    unit = _unit_locked(unit)
+    _is_live(unit)
+    if parent is not None:
+        parent = _unit_locked(parent)
+        _is_live(parent)
+        if parent.pk == unit.pk or parent.path.startswith(unit.subtree_prefix):
+            raise ValidationError({"parent": "不能把单位调整到它自己或它的下级单位之下"})
+    if (parent.pk if parent is not None else None) == unit.parent_id:
+        raise ValidationError({"parent": "新上级单位与现上级单位相同"})
+    old_parent, old_path = unit.parent, unit.path
+    unit.parent = parent
+    below = _tree_rewrite(unit, old_path=old_path)
+    change = UnitChange.objects.create(
+        unit=unit, kind=UnitChangeKind.MOVED, changed_on=changed_on, document=document,
+        old_name=unit.name, new_name=unit.name, old_path=old_path, new_path=unit.path,
+        old_parent=old_parent, new_parent=parent,
+    )
+    _unit_audit(actor=actor, action=UnitAction.UNIT_MOVED, unit=unit, change=change, changes={
+        "parent": [old_parent.path if old_parent else None, parent.path if parent else None],
+        "path": [old_path, unit.path], "units_below": below,
+    })
+    return unit
+
+
+@transaction.atomic
+def unit_reorder(*, actor: Any, unit: Unit, sort_order: int, changed_on: dt.date | None = None,
+                 document: str = "") -> Unit:
+    """Set the unit's 排序号 (its place among its siblings); the sort keys of its subtree follow."""
+    unit = _unit_locked(unit)
+    if sort_order < 0:
+        raise ValidationError({"sort_order": "排序号不能为负数"})
+    old = unit.sort_order
+    if old == sort_order:
+        return unit
+    unit.sort_order = sort_order
+    _tree_rewrite(unit, old_path=unit.path)
+    change = UnitChange.objects.create(
+        unit=unit, kind=UnitChangeKind.REORDERED, changed_on=changed_on or timezone.localdate(),
+        document=document, details={"sort_order": [old, sort_order]},
+    )
+    _unit_audit(actor=actor, action=UnitAction.UNIT_REORDERED, unit=unit, change=change,
+                changes={"sort_order": [old, sort_order]})
+    return unit
+
+
+@transaction.atomic
+def unit_quota_set(
+    *, actor: Any, unit: Unit, principal_posts: int | None, deputy_posts: int | None, changed_on: dt.date,
+    document: str = "",
+) -> Unit:
+    """核定领导职数: the approved 正职 and 副职 posts of the unit's team (None: none approved)."""
+    unit = _unit_locked(unit)
+    _is_live(unit)
+    changes: dict[str, Any] = {}
+    for name, value in (("principal_posts", principal_posts), ("deputy_posts", deputy_posts)):
+        if value is not None and value < 0:
+            raise ValidationError({name: "职数不能为负数"})
+        if getattr(unit, name) != value:
+            changes[name] = [getattr(unit, name), value]
+            setattr(unit, name, value)
+    if not changes:
+        return unit
+    unit.save(update_fields=list(changes))
+    change = UnitChange.objects.create(
+        unit=unit, kind=UnitChangeKind.QUOTA, changed_on=changed_on, document=document, details=changes,
+    )
+    _unit_audit(actor=actor, action=UnitAction.UNIT_QUOTA_SET, unit=unit, change=change, changes=changes)
+    return unit
+
+
+def _open_posts_at(unit: Unit) -> list[Assignment]:
+    return list(Assignment.objects.select_related("person").filter(unit=unit, ended_on__isnull=True)
+                .order_by("person_id", "-is_main", "id"))
+
+
+@transaction.atomic
+def unit_abolish(*, actor: Any, unit: Unit, changed_on: dt.date, document: str = "") -> Unit:
+    """撤销 a unit from `changed_on`. Refused while anyone holds an open post there or while it
+    has units below it that are not abolished: those are ended or moved first."""
+    unit = _unit_locked(unit)
+    _is_live(unit)
+    holders = _open_posts_at(unit)
+    if holders:
+        names = "、".join(dict.fromkeys(post.person.name for post in holders[:5]))
+        raise ValidationError(f"{names}等{len(holders)}人仍在该单位任职，请先办理免职或调动，再撤销单位")
+    if unit.children.filter(abolished_on__isnull=True).exists():
+        raise ValidationError("该单位还有未撤销的下级单位，请先撤销或调整下级单位")
+    unit.abolished_on = changed_on
+    unit.save(update_fields=["abolished_on"])
+    change = UnitChange.objects.create(
+        unit=unit, kind=UnitChangeKind.ABOLISHED, changed_on=changed_on, document=document,
+        old_name=unit.name, old_path=unit.path,
+    )
+    _unit_audit(actor=actor, action=UnitAction.UNIT_ABOLISHED, unit=unit, change=change,
+                changes={"abolished_on": [None, changed_on]})
+    return unit
+
+
+@dataclass
+class MergeResult:
+    unit: Unit
+    into: Unit
+    posts_moved: int
+    units_moved: int
+
+
+@transaction.atomic
+def unit_merge(*, actor: Any, unit: Unit, into: Unit, merged_on: dt.date, document: str = "") -> MergeResult:
+    """合并: `unit` is merged into `into` on `merged_on` under `document` (文号).
+
+    - Every open post at `unit` itself moves to `into` through the post services: the same
+      title, rank and team flag at `into` from `merged_on` (post_start, source 信息维护, the
+      merge's 文号), the post at `unit` ending that day (a main post is ended by post_start, a
+      concurrent one by post_end), so each person's history keeps both posts.
+    - The units below `unit` move under `into` with their people (unit_move), so their posts
+      are not touched; a name `into` already has below it is refused (merge or rename that
+      unit first).
+    - `unit` is abolished on `merged_on` and names `into` (merged_into); both units get a
+      UnitChange row (kind 合并, other_unit the other one) and an audit event.
+    Refused when a post at `unit` starts after `merged_on`, or either unit is abolished.
+    """
+    unit, into = _unit_locked(unit), _unit_locked(into)
+    _is_live(unit)
+    _is_live(into)
+    if into.pk == unit.pk or into.path.startswith(unit.subtree_prefix):
+        raise ValidationError({"into": "不能并入本单位或本单位的下级单位"})
+    children = list(unit.children.filter(abolished_on__isnull=True).order_by("sort_order", "name"))
+    taken = set(into.children.filter(name__in=[child.name for child in children]).values_list("name", flat=True))
+    if taken:
+        raise ValidationError({"into": f"并入单位已有同名下级单位“{'、'.join(sorted(taken))}”，请先合并或更名"})
+    posts = _open_posts_at(unit)
+    late = [post for post in posts if post.started_on is not None and post.started_on > merged_on]
+    if late:
+        raise ValidationError({"merged_on": f"{late[0].person.name}的任职时间（{late[0].started_on}）晚于合并日期"})
+    for post in posts:
+        post_start(
+            actor=actor, person=post.person, unit=into, title=post.title, rank=post.rank,
+            is_team_member=post.is_team_member, started_on=merged_on, is_main=post.is_main,
+            document=document, source=PostSource.FORM,
+        )
+        if not post.is_main:
+            post_end(actor=actor, assignment=post, ended_on=merged_on, document=document,
+                     source=PostSource.FORM, reason="单位合并")
+    for child in children:
+        unit_move(actor=actor, unit=child, parent=into, changed_on=merged_on, document=document)
+    unit.abolished_on = merged_on
+    unit.merged_into = into
+    unit.save(update_fields=["abolished_on", "merged_into"])
+    details = {"posts_moved": len(posts), "units_moved": len(children)}
+    gone = UnitChange.objects.create(
+        unit=unit, kind=UnitChangeKind.MERGED, changed_on=merged_on, document=document,
+        old_name=unit.name, old_path=unit.path, other_unit=into, details={**details, "role": "merged_into"},
+    )
+    kept = UnitChange.objects.create(
+        unit=into, kind=UnitChangeKind.MERGED, changed_on=merged_on, document=document,
+        old_name=into.name, new_name=into.name, old_path=into.path, new_path=into.path, other_unit=unit,
+        details={**details, "role": "absorbed"},
+    )
+    _unit_audit(actor=actor, action=UnitAction.UNIT_MERGED, unit=unit, change=gone, changes={
+        "merged_into": [None, into.path], "abolished_on": [None, merged_on], **details,
+    })
+    _unit_audit(actor=actor, action=UnitAction.UNIT_MERGED, unit=into, change=kept, changes={
+        "merged_in": [None, unit.path], **details,
+    })
+    return MergeResult(unit=unit, into=into, posts_moved=len(posts), units_moved=len(children))
 
 
 # --- posts -------------------------------------------------------------------------------

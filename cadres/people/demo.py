@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from cadres.audit.models import AuditAction
 from cadres.audit.services import record
@@ -279,7 +280,7 @@ class _Generator:
             "民族": ethnicity,
             "出生年月": format_month(birth),
             "身份证号": self.id_number(birth, sex),
-            "籍贯": rng.choice(NATIVE_PLACES),
+            "籍贯": (row_native_place := rng.choice(NATIVE_PLACES)),
             "政治面貌": political,
             "入党时间": format_month(party_joined),
             "参加工作时间": format_month(work_started),
@@ -296,6 +297,13 @@ class _Generator:
             "任现职级时间": format_month(rank_started),
             "后备干部": reserve,
             "备注": "",
+            # Drawn from the values above, not from rng, so the county's figures stay put.
+            "出生地": row_native_place,
+            "健康状况": "健康",
+            "全日制毕业院校系及专业": _school(full, birth),
+            "在职毕业院校系及专业": _school(in_service, birth, in_service=True),
+            "熟悉专业有何专长": "",
+            "排序号": "",
         }
         return DemoPerson(row=row, history=history)
 
@@ -479,6 +487,26 @@ def _months_between(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month
 
 
+# 毕业院校系及专业 of the demo county's cadres, by the level of the education row.
+DEMO_SCHOOLS = {
+    "研究生": ("南昌大学公共管理学院行政管理专业", "江西财经大学经济学院经济学专业",
+               "江西师范大学教育学院教育管理专业"),
+    "大学本科": ("南昌大学经济管理学院经济学专业", "江西财经大学法学院法学专业", "江西师范大学文学院汉语言文学专业",
+                 "江西农业大学农学院农学专业", "赣南师范大学教育科学学院教育学专业"),
+    "大学专科": ("抚州职业技术学院会计专业", "江西广播电视大学行政管理专业", "宜春学院农学专业"),
+    "中专": ("江西省抚州农业学校农学专业", "江西省南城师范学校师范专业"),
+}
+
+
+def _school(education: str, birth: dt.date, *, in_service: bool = False) -> str:
+    schools = DEMO_SCHOOLS.get(education)
+    if not schools:
+        return ""
+    if in_service:
+        return "中共江西省委党校在职研究生班" if education == "研究生" else schools[-1]
+    return schools[(birth.year + birth.month) % len(schools)]
+
+
 def _drop_clashes(people: list[DemoPerson]) -> None:
     """Rename anyone who shares 姓名 + 出生年月 + 单位 with an earlier row (the import refuses it)."""
     seen: set[tuple[str, str, str]] = set()
@@ -538,6 +566,27 @@ def demo_users_ensure(*, actor: Any) -> list[Any]:
     return users
 
 
+# 领导职数 of the demo county's teams, approved by this document on this day.
+QUOTA_DOCUMENT = "青岚编发〔2021〕3号"
+QUOTA_DATE = dt.date(2021, 3, 1)
+
+
+def demo_quotas_load(*, actor: Any) -> None:
+    """Approve each team's 领导职数 as it is held today, except that every fifth team has one
+    副职 more approved than held (缺职) and every seventh one fewer (超职数), so the pages show both."""
+    from cadres.org.selectors import team_quotas_on
+    from cadres.org.services import unit_quota_set
+
+    # Read as the demo administrator (who sees every unit); written by `actor`.
+    reader = get_user_model().objects.get(username=ADMIN_USERNAME)
+    for index, team in enumerate(team_quotas_on(actor=reader, as_of=timezone.localdate()), start=1):
+        if team.principals + team.deputies == 0:
+            continue
+        deputies = team.deputies + (1 if index % 5 == 0 else -1 if index % 7 == 0 and team.deputies else 0)
+        unit_quota_set(actor=actor, unit=team.unit, principal_posts=max(team.principals, 1),
+                       deputy_posts=deputies, changed_on=QUOTA_DATE, document=QUOTA_DOCUMENT)
+
+
 @transaction.atomic
 def demo_load(*, actor: Any, seed: int = DEFAULT_SEED) -> DemoReport:
     """Load the demo county into the database: users, units, people, current and earlier posts.
@@ -570,6 +619,7 @@ def demo_load(*, actor: Any, seed: int = DEFAULT_SEED) -> DemoReport:
     ]
     posts_history_add_many(actor=actor, posts=history, source=PostSource.DEMO)
     demo_targets_load(actor=actor, county=Unit.objects.get(path=COUNTY))
+    demo_quotas_load(actor=actor)
     report = DemoReport(seed=seed, people=len(county.people), units=len(county.units),
                         history_assignments=len(history))
     record(

@@ -27,17 +27,15 @@ from cadres.jobs.models import Job
 from cadres.jobs.services import JobFailed, JobProgress, job_create
 from cadres.org.models import Unit
 from cadres.org.services import unit_paths_with_ancestors
-from cadres.people import services
+from cadres.people import roster_preview, services
 from cadres.people.exports import SensitiveExportRefused, roster_export, roster_export_scope
 from cadres.people.services import RosterRejected
 
 # Uploads checked but never imported are removed after a day.
 PENDING_MAX_AGE_SECONDS = 24 * 3600
 SAMPLE_ROWS = 20
-# How the check job left the upload on disk: the checked roster (pickled), or the file
-# itself when the people services have no separate check (then the import parses again).
+# How the check job left the upload on disk: the checked roster, pickled.
 STORED_CHECKED = "checked"
-STORED_UPLOAD = "upload"
 
 
 def imports_dir() -> Path:
@@ -61,10 +59,6 @@ def remove_stale_files(directory: Path) -> None:
                 path.unlink()
         except FileNotFoundError:
             continue
-
-
-def _has_separate_check() -> bool:
-    return hasattr(services, "roster_check") and hasattr(services, "roster_apply")
 
 
 def _rejected(file_name: str, rejected: RosterRejected) -> JobFailed:
@@ -105,7 +99,7 @@ def roster_import_start(*, actor: Any, check_job_id: int) -> Job:
     if not token or not (imports_dir() / token).exists():
         raise ImportNotAvailable
     job = job_create(actor=actor, kind=ROSTER_IMPORT, file_name=check.file_name, parameters={
-        "token": token, "stored": check.result.get("stored", STORED_UPLOAD), "check_job_id": check.pk,
+        "token": token, "stored": STORED_CHECKED, "check_job_id": check.pk,
     })
     check.result = {**check.result, "import_job_id": job.pk}
     check.save(update_fields=["result"])
@@ -148,15 +142,10 @@ def sample_rows(rows: list[Any]) -> list[dict[str, Any]]:
     return sample
 
 
-def _new_unit_paths(report: Any, checked: Any) -> list[str] | None:
-    """Every unit the import would create: from the report when it lists them, else the
-    units the checked roster names (with their ancestors) that are not on record yet."""
-    for name in ("new_unit_paths", "unit_paths_created"):
-        if isinstance(paths := getattr(report, name, None), list | tuple):
-            return sorted(str(path) for path in paths)
-    parsed = getattr(checked, "parsed", None)
-    if parsed is None:
-        return None
+def _new_unit_paths(checked: Any) -> list[str]:
+    """Every unit the import would create: the units the checked roster names (with their
+    ancestors) that are not on record yet."""
+    parsed = checked.parsed
     named = {*parsed.columns.get("unit_path", []), *(unit.path for unit in parsed.units)}
     paths = set(unit_paths_with_ancestors(path for path in named if path))
     known = set(Unit.objects.filter(path__in=paths).values_list("path", flat=True))
@@ -198,24 +187,21 @@ def roster_check_run(*, job: Job, progress: JobProgress) -> dict[str, Any]:
         raise JobFailed("上传的名册文件已失效，请重新上传。") from None
     progress(0, 0, "读取并检查名册")
     try:
-        if _has_separate_check():
-            checked = services.roster_check(actor=job.owner, content=content, file_name=job.file_name)
-            stored = STORED_CHECKED
-            path.write_bytes(pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL))
-            report = services.roster_apply(actor=job.owner, checked=checked, dry_run=True,
-                                           progress=_staged(progress, "计算导入后的变化"))
-        else:
-            stored, checked = STORED_UPLOAD, None
-            report = services.roster_import(actor=job.owner, content=content,
-                                            file_name=job.file_name, dry_run=True)
+        checked = services.roster_check(actor=job.owner, content=content, file_name=job.file_name)
+        path.write_bytes(pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL))
+        report = services.roster_apply(actor=job.owner, checked=checked, dry_run=True,
+                                       progress=_staged(progress, "计算导入后的变化"))
     except RosterRejected as rejected:
         path.unlink(missing_ok=True)
         raise _rejected(job.file_name, rejected) from None
+    new_unit_paths = _new_unit_paths(checked)
     return {
         **_counts(report),
-        "stored": stored,
-        "new_unit_paths": _new_unit_paths(report, checked),
+        "stored": STORED_CHECKED,
+        "new_unit_paths": new_unit_paths,
         "sample": sample_rows(list(report.sample)[:SAMPLE_ROWS]),
+        **roster_preview.preview(parsed=checked.parsed, changed=report.changed,
+                                 new_unit_paths=new_unit_paths, token_path=path),
     }
 
 
@@ -228,15 +214,11 @@ def roster_import_run(*, job: Job, progress: JobProgress) -> dict[str, Any]:
         raise JobFailed("该导入文件已失效或已导入，请重新上传名册。") from None
     # Used once, whatever happens: a failed import is uploaded again.
     path.unlink(missing_ok=True)
+    roster_preview.changes_path(path).unlink(missing_ok=True)
     progress(0, 0, "写入名册")
+    checked = pickle.loads(stored_content)  # noqa: S301 - written by roster_check_run
     try:
-        if job.parameters.get("stored") == STORED_CHECKED:
-            checked = pickle.loads(stored_content)  # noqa: S301 - written by roster_check_run
-            report = services.roster_apply(actor=job.owner, checked=checked,
-                                           progress=_staged(progress, "导入名册"))
-        else:
-            report = services.roster_import(actor=job.owner, content=stored_content,
-                                            file_name=job.file_name)
+        report = services.roster_apply(actor=job.owner, checked=checked, progress=_staged(progress, "导入名册"))
     except RosterRejected as rejected:
         raise _rejected(job.file_name, rejected) from None
     return _counts(report)
@@ -246,12 +228,13 @@ def roster_export_run(*, job: Job, progress: JobProgress) -> dict[str, Any]:
     """Write a large roster export to var/exports/, for the job page's download link."""
     from cadres.people.forms import RosterFilterForm
 
-    form = RosterFilterForm(QueryDict(job.parameters.get("query", "")), actor=job.owner)
+    query = QueryDict(job.parameters.get("query", ""))
+    form = RosterFilterForm(query, actor=job.owner)
     people, units = roster_export_scope(actor=job.owner, filters=form.filters() if form.is_bound else {})
     purpose = job.parameters.get("purpose", "")
     try:
         content = roster_export(actor=job.owner, people=people, units=units, purpose=purpose,
-                                progress=progress)
+                                progress=progress, columns=query.getlist("export_columns") or None)
     except SensitiveExportRefused as refused:
         raise JobFailed(str(refused)) from None
     directory = exports_dir()

@@ -102,7 +102,9 @@ class Person(models.Model):
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        ordering = ["unit__path", "rank", "id"]
+        # Lists show people as the department orders them: units by 排序号 (Unit.sort_key),
+        # then the person's 排序号 within the unit, then 姓氏笔画 (GB13000.1).
+        ordering = ["unit__sort_key", "unit__id", "sort_order", "name_strokes", "id"]
         verbose_name = "干部"
         verbose_name_plural = "干部"
         constraints = [
@@ -128,6 +130,15 @@ class Person(models.Model):
             models.Index(fields=["full_time_education"], name="person_first_education_idx"),
             models.Index(fields=["rank"], name="person_rank_idx"),
             models.Index(fields=["professional_title"], name="person_title_idx"),
+            # The roster's orderings, each with keyset paging on (ordering…, id).
+            models.Index(fields=["unit", "sort_order", "name_strokes", "id"], name="person_unit_order_idx"),
+            models.Index(fields=["name_strokes", "id"], name="person_strokes_idx"),
+            models.Index(fields=["birth_date", "name_strokes", "id"], name="person_birth_order_idx"),
+            models.Index(fields=["rank", "name_strokes", "id"], name="person_rank_order_idx"),
+            models.Index(fields=["post_started_on", "name_strokes", "id"], name="person_post_order_idx"),
+            models.Index(fields=["name_initials"], name="person_initials_idx"),
+            # Who had left by a date (the as-of analysis: org.selectors.anyone_gone_on).
+            models.Index(fields=["left_on"], name="person_left_on_idx"),
         ]
 
     def __str__(self) -> str:

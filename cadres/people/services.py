@@ -8,8 +8,11 @@ Posts and the people's current-post fields are written by cadres.org.services; t
 path for large loads is cadres.people.bulk_load.
 """
 
+import datetime as dt
 import gc
 import hashlib
+import io
+import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -17,14 +20,20 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from PIL import Image, ImageOps
 
 from cadres.accounts.permissions import unit_paths_outside_maintain_scope
+from cadres.audit.actions import register
 from cadres.audit.models import AuditAction
 from cadres.audit.services import record, record_many
 from cadres.core import codes
+from cadres.core.dates import format_month
+from cadres.core.idcard import InvalidIdNumber, parse_id_number
 from cadres.core.spreadsheets import UnreadableFile, read_workbook
 from cadres.org import services as org_services
 from cadres.org.models import PostSource, Unit
@@ -47,6 +56,8 @@ PLAIN_FIELDS = (
     "party_joined_on", "work_started_on", "full_time_education", "full_time_degree",
     "in_service_education", "in_service_degree", "professional_title", "post_title", "rank",
     "is_team_member", "post_started_on", "rank_started_on", "reserve_pool", "remarks",
+    "birthplace", "health", "full_time_education_school", "in_service_education_school", "expertise",
+    "sort_order",
 )
 # A change in one of these ends the current main post and opens a new one (org.services).
 POST_FIELDS = org_services.PERSON_POST_FIELDS
@@ -86,6 +97,8 @@ class ImportReport:
     units_created: int = 0
     dry_run: bool = False
     sample: list[RosterRow] = field(default_factory=list)
+    # A dry run's matches, for the preview: each changed person with old → new of each field.
+    changed: list[tuple[Person, dict[str, list[Any]]]] = field(default_factory=list)
     # Wall-clock seconds of each phase: parse (file to cells), validate (cells to checked
     # rows), write (matching and writing, in the transaction).
     seconds: dict[str, float] = field(default_factory=dict)
@@ -192,6 +205,7 @@ def roster_apply(
             tell()
             unit_ids = _known_unit_ids(_unit_specs(parsed))
             new_positions, changed = _match(actor, parsed, unit_ids, lock=False)
+            report.changed = changed
             _count(report, new_positions, changed,
                    units_created=sum(1 for pk in unit_ids.values() if pk is None))
         else:
@@ -322,8 +336,10 @@ def _unit_specs(parsed: ParsedRoster) -> list[UnitSpec]:
         unit.path: UnitSpec(unit.path, unit.unit_type, unit.authorized_staffing, staffing_given=True)
         for unit in parsed.units
     }
-    for path in set(parsed.columns.get("unit_path", ())) - set(specs):
-        specs[path] = UnitSpec(path)
+    # In the order the roster first names them (new units get their 排序号 in that order).
+    for path in dict.fromkeys(parsed.columns.get("unit_path", ())):
+        if path not in specs:
+            specs[path] = UnitSpec(path)
     return list(specs.values())
 
 
@@ -576,3 +592,271 @@ def _audit_people(
 
     record_many(actor=actor, action=AuditAction.PERSON_UPDATED, batch=event,
                 items=((person, readable(diff)) for person, diff in changed))
+
+
+# --- one cadre's file, edited in the browser ---------------------------------------------
+
+
+@register
+class PersonFileAction(models.TextChoices):
+    """Audit actions of a cadre's own record besides 新增/修改干部信息 (cadres.audit.models)."""
+
+    PHOTO_SET = "person.photo_set", "更换照片"
+    PHOTO_REMOVED = "person.photo_removed", "删除照片"
+
+
+# The fields of the 基本信息 form (`person_update`): the roster's own fields and the rest of the
+# 任免审批表's. The current post (unit, 职务, 职务层次, 班子成员, 任现职时间) changes only by 任免
+# (cadres.org.services); 最高学历 and the name keys follow from other fields; the photo has
+# services of its own.
+PERSON_EDITABLE_FIELDS = (
+    "name", "sex", "ethnicity", "birth_date", "birth_day_known", "id_number", "native_place",
+    "birthplace", "political_status", "party_joined_on", "work_started_on", "health",
+    "full_time_education", "full_time_degree", "full_time_education_school", "full_time_degree_school",
+    "in_service_education", "in_service_degree", "in_service_education_school", "in_service_degree_school",
+    "professional_title", "expertise", "rank_started_on", "reserve_pool", "sort_order", "remarks",
+)
+POST_FIELDS_REFUSED = "现任职务（单位、职务、职务层次、班子成员、任现职时间）须通过任免办理，不能在基本信息中修改"
+OUT_OF_CHANGE_SCOPE = "该干部不在您的信息维护范围内"
+ID_NUMBER_TAKEN = "该身份证号已用于干部“%(name)s”的记录"
+# Photos: what is accepted, and what is stored (the 任免审批表's 4:5 portrait).
+PHOTO_FORMATS = {"JPEG": "JPEG", "PNG": "PNG"}
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_SIZE = (300, 375)
+PHOTO_MIN_SIDE = 60
+
+
+def _may_change_person(actor: Any, person: Person) -> bool:
+    return _people_actor_may_change(actor).filter(pk=person.pk).exists()
+
+
+def _require_change_scope(actor: Any, person: Person) -> None:
+    if not _may_change_person(actor, person):
+        raise PermissionDenied(OUT_OF_CHANGE_SCOPE)
+
+
+def person_identity_errors(
+    *, id_number: str, birth_date: dt.date | None, birth_day_known: bool, sex: str,
+    person_id: int | None = None, actor: Any = None,
+) -> list[str]:
+    """What is wrong with a 身份证号 (GB 11643) given the person's 出生年月 and 性别, in words for
+    the 身份证号 field ([] when nothing is). A number on another person's record is refused; that
+    person is named only when the actor may see him (no number outside the scope is confirmed)."""
+    if not id_number:
+        return []
+    try:
+        identity = parse_id_number(id_number)
+    except InvalidIdNumber as error:
+        return [f"身份证号“{id_number}”无效：{error}"]
+    errors = []
+    if birth_date is not None:
+        id_birth = identity.birth_date
+        same = id_birth == birth_date if birth_day_known else (
+            (id_birth.year, id_birth.month) == (birth_date.year, birth_date.month))
+        if not same:
+            errors.append(f"身份证号中的出生日期 {id_birth:%Y.%m.%d} 与出生年月 "
+                          f"{format_month(birth_date, day_known=birth_day_known)} 不一致")
+    if sex and identity.sex != sex:
+        errors.append(f"身份证号中的性别（{codes.name_for('sex', identity.sex)}）与性别"
+                      f"（{codes.name_for('sex', sex)}）不一致")
+    holders = Person.objects.filter(id_number=identity.number)
+    if person_id is not None:
+        holders = holders.exclude(pk=person_id)
+    holder = holders.first()
+    if holder is not None:
+        visible = actor is None or Person.objects.restrict(actor, "view").filter(pk=holder.pk).exists()
+        errors.append(ID_NUMBER_TAKEN % {"name": holder.name} if visible else ID_NUMBER_OUT_OF_SCOPE)
+    return errors
+
+
+def _audit_value(name: str, person: Person) -> Any:
+    """A field's value as the change record keeps it: 出生年月 as written (1975.03, or
+    1975.03.12 when the day is known), so a change of the day alone shows as one."""
+    if name == "birth_date":
+        return format_month(person.birth_date, day_known=person.birth_day_known)
+    return getattr(person, name)
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, changes: Mapping[str, Any]) -> Person:
+    """Change a cadre's own fields (基本信息): only the fields whose value differs are written,
+    and one event records each of them old → new, with the person as subject. 最高学历 follows
+    the two education rows, the name keys (拼音首字母, 姓氏笔画) the name.
+
+    The current-post fields are refused (ValidationError): posts change by 任免
+    (cadres.org.services). The actor must hold the person in the 信息维护 scope
+    (PermissionDenied otherwise); the system (None) may change anyone.
+    """
+    if set(changes) & {*POST_FIELDS, "unit"}:
+        raise ValidationError(POST_FIELDS_REFUSED)
+    unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a field of the 基本信息 form: {sorted(unknown)}")
+    _require_change_scope(actor, person)
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    before = {name: _audit_value(name, locked) for name in (*changes, "highest_education")}
+    written = [name for name, value in changes.items() if getattr(locked, name) != value]
+    for name in written:
+        setattr(locked, name, changes[name])
+    if not written:
+        return locked
+    highest = codes.highest_education(locked.full_time_education, locked.in_service_education)
+    if highest != locked.highest_education:
+        locked.highest_education = highest
+        written.append("highest_education")
+    if "name" in written:
+        for key, value in name_keys(locked.name).items():
+            setattr(locked, key, value)
+            written.append(key)
+    if "id_number" in written or "birth_date" in written or "sex" in written:
+        locked.id_number = (locked.id_number or "").strip().upper()
+        if problems := person_identity_errors(
+            id_number=locked.id_number, birth_date=locked.birth_date,
+            birth_day_known=locked.birth_day_known, sex=locked.sex, person_id=locked.pk, actor=actor,
+        ):
+            raise ValidationError({"id_number": problems})
+    locked.full_clean(validate_constraints=False)
+    locked.save(update_fields=[*written, "updated_at"])
+    diff: dict[str, list[Any]] = {}
+    for name in before:
+        after = _audit_value(name, locked)
+        if before[name] != after and name != "birth_day_known":
+            diff[name] = [before[name], after]
+    record(actor=actor, action=AuditAction.PERSON_UPDATED, target=locked, subject=locked, changes=diff)
+    return locked
+
+
+@dataclass(frozen=True)
+class PhotoCrop:
+    """The part of an uploaded picture to keep, in the pixels of the picture as it is shown
+    (EXIF orientation applied): the top-left corner and the width; the height is 5/4 of it."""
+
+    x: int
+    y: int
+    width: int
+
+
+class PhotoRejected(ValueError):
+    """An upload that is not a usable JPEG or PNG picture; the message says why, in Chinese."""
+
+
+def _photo_read(image_file: Any) -> Image.Image:
+    size = getattr(image_file, "size", None)
+    if size is None:
+        image_file.seek(0, 2)
+        size = image_file.tell()
+    if size > PHOTO_MAX_BYTES:
+        raise PhotoRejected(f"照片文件过大（{size / 1048576:.1f} MB），上限为 {PHOTO_MAX_BYTES // 1048576} MB")
+    if size == 0:
+        raise PhotoRejected("照片文件是空的")
+    image_file.seek(0)
+    content = image_file.read()
+    try:
+        with Image.open(io.BytesIO(content)) as probe:
+            kind = probe.format
+            width, height = probe.size
+            probe.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise PhotoRejected("文件不是有效的图片，请上传 JPG 或 PNG 格式的照片") from error
+    if kind not in PHOTO_FORMATS:
+        raise PhotoRejected(f"不支持 {kind or '该'} 格式的图片，请上传 JPG 或 PNG 格式的照片")
+    if width * height > PHOTO_MAX_PIXELS:
+        raise PhotoRejected(f"图片像素过多（{width}×{height}），请缩小后再上传")
+    if min(width, height) < PHOTO_MIN_SIDE:
+        raise PhotoRejected(f"图片太小（{width}×{height}），请上传清晰的证件照")
+    try:
+        opened = Image.open(io.BytesIO(content))
+        opened.load()
+        image = ImageOps.exif_transpose(opened)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise PhotoRejected("图片已损坏，无法读取，请重新导出后上传") from error
+    return image
+
+
+def _photo_box(size: tuple[int, int], crop: PhotoCrop | None) -> tuple[int, int, int, int]:
+    """The 4:5 box to cut: the one asked for, kept inside the picture; else the largest one in
+    the middle (a portrait's face is usually in its upper middle, so the top third for tall
+    pictures)."""
+    width, height = size
+    if crop is None or crop.width <= 0:
+        box_width = min(width, height * 4 // 5)
+        box_height = box_width * 5 // 4
+        x = (width - box_width) // 2
+        y = min((height - box_height) // 3, height - box_height) if height > box_height else 0
+        return x, y, x + box_width, y + box_height
+    box_width = min(crop.width, width, height * 4 // 5)
+    box_height = box_width * 5 // 4
+    x = min(max(crop.x, 0), width - box_width)
+    y = min(max(crop.y, 0), height - box_height)
+    return x, y, x + box_width, y + box_height
+
+
+def photo_process(image_file: Any, crop: PhotoCrop | None = None) -> bytes:
+    """The stored photo: the upload checked (JPEG or PNG, size, Pillow reads it), turned as its
+    EXIF says, cut to 4:5 and scaled to PHOTO_SIZE, as a JPEG without EXIF or other metadata."""
+    image = _photo_read(image_file)
+    box = _photo_box(image.size, crop)
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    else:
+        image = image.convert("RGB")
+    portrait = image.resize(PHOTO_SIZE, Image.Resampling.LANCZOS, box=box)
+    output = io.BytesIO()
+    portrait.save(output, format="JPEG", quality=90, optimize=True)
+    return output.getvalue()
+
+
+def default_storage_for_photos() -> Any:
+    """The storage of Person.photo (MEDIA_ROOT unless a deployment says otherwise)."""
+    return Person._meta.get_field("photo").storage
+
+
+def _photo_file_delete_after_commit(name: str) -> None:
+    if name:
+        storage = default_storage_for_photos()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def person_photo_set(
+    *, actor: Any, person: Person, image_file: Any, crop: PhotoCrop | None = None,
+) -> Person:
+    """Store a new photo (see `photo_process`) under MEDIA_ROOT/photos/ with a random name; the
+    file it replaces is deleted once the change is committed. Raises PhotoRejected for an
+    upload that is no usable picture, PermissionDenied outside the 信息维护 scope."""
+    _require_change_scope(actor, person)
+    content = photo_process(image_file, crop)
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    old_name = locked.photo.name or ""
+    locked.photo.save(f"{secrets.token_hex(16)}.jpg", ContentFile(content), save=False)
+    new_name = locked.photo.name
+    try:
+        locked.save(update_fields=["photo", "updated_at"])
+        record(actor=actor, action=PersonFileAction.PHOTO_SET, target=locked, subject=locked,
+               changes={"photo": [old_name or None, new_name]})
+    except BaseException:
+        # The row keeps the old photo: the new file must not stay behind.
+        locked.photo.storage.delete(new_name)
+        raise
+    _photo_file_delete_after_commit(old_name)
+    return locked
+
+
+@transaction.atomic
+def person_photo_remove(*, actor: Any, person: Person) -> Person:
+    """Remove a cadre's photo; its file is deleted once the change is committed."""
+    _require_change_scope(actor, person)
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    old_name = locked.photo.name or ""
+    if not old_name:
+        return locked
+    locked.photo = ""
+    locked.save(update_fields=["photo", "updated_at"])
+    _photo_file_delete_after_commit(old_name)
+    record(actor=actor, action=PersonFileAction.PHOTO_REMOVED, target=locked, subject=locked,
+           changes={"photo": [old_name, None]})
+    return locked

@@ -23,7 +23,7 @@ from typing import Any
 from cadres.core import codes
 from cadres.core.dates import InvalidDate, format_month, parse_month
 from cadres.core.idcard import IdNumber, InvalidIdNumber, parse_id_number
-from cadres.core.spreadsheets import Workbook, control_character, control_character_message
+from cadres.core.spreadsheets import Workbook, control_character, control_character_message, write_xlsx
 from cadres.core.xlsx_parts import EXCEL_FICTITIOUS_DATE
 
 ROSTER_SHEET = "干部名册"
@@ -127,6 +127,16 @@ def _limited(length: int) -> Callable[[object], str]:
     return parse
 
 
+SORT_ORDER_MAX = 999999
+
+
+def _sort_order(value: object) -> int:
+    text = _text(value)
+    if not text.isdigit() or int(text) > SORT_ORDER_MAX:
+        raise CellError(f"不是有效的排序号（应为0至{SORT_ORDER_MAX}的整数）")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -176,11 +186,19 @@ ROSTER_COLUMNS: tuple[Column, ...] = (
     Column("任现职级时间", "rank_started_on", False, _month_only, format_month),
     Column("后备干部", "reserve_pool", False, _limited(50), _write_text),
     Column("备注", "remarks", False, _text, _write_text),
+    # Columns of the cadre file beyond the published template (v1.1): a roster that carries
+    # them sets them, and the export writes them back.
+    Column("出生地", "birthplace", False, _limited(50), _write_text),
+    Column("健康状况", "health", False, _limited(50), _write_text),
+    Column("全日制毕业院校系及专业", "full_time_education_school", False, _limited(200), _write_text),
+    Column("在职毕业院校系及专业", "in_service_education_school", False, _limited(200), _write_text),
+    Column("熟悉专业有何专长", "expertise", False, _limited(200), _write_text),
+    Column("排序号", "sort_order", False, _sort_order, lambda value: str(value or "")),
 )
 ROSTER_HEADERS = tuple(column.header for column in ROSTER_COLUMNS)
 UNIT_HEADERS = ("单位", "上级单位", "单位类型", "核定编制")
 # Fields that are empty rather than missing when their cell is blank.
-_EMPTY_VALUES: dict[str, Any] = {"is_team_member": False}
+_EMPTY_VALUES: dict[str, Any] = {"is_team_member": False, "sort_order": 0}
 
 
 @dataclass
@@ -703,3 +721,56 @@ def unit_rows_for_export(units: Iterable[Any]) -> Iterator[list[object]]:
             unit.unit_type,
             "" if unit.authorized_staffing is None else unit.authorized_staffing,
         ]
+
+
+# What the 填写说明 sheet of the blank template says of each column (docs/roster-template.md).
+COLUMN_NOTES = {
+    "姓名": "姓名",
+    "性别": "男 或 女",
+    "民族": "民族全称，如 汉族、畲族、回族",
+    "出生年月": "如 1975.03 或 1975.03.12，也可填日期格式的单元格",
+    "身份证号": "18位；请将该列设为文本格式，否则 Excel 会丢失后几位",
+    "籍贯": "如 江西青岚",
+    "政治面貌": "中共党员、中共预备党员、各民主党派党员、无党派人士、群众",
+    "入党时间": "年月，如 1998.07",
+    "参加工作时间": "年月",
+    "全日制学历": "研究生、大学本科、大学专科、中专、高中、初中",
+    "全日制学位": "博士、硕士、学士，无学位不填",
+    "在职学历": "同全日制学历",
+    "在职学位": "同全日制学位",
+    "专业技术职务": "如 高级工程师，没有不填",
+    "单位": "从最上级单位起的全称，各级之间用“/”分隔，如 青岚县/县水利局",
+    "职务": "如 局长、副镇长",
+    "职务层次": "正县级、副县级、正科级、副科级、科员、办事员",
+    "是否班子成员": "是 或 否",
+    "任现职时间": "年月",
+    "任现职级时间": "年月",
+    "后备干部": "后备干部类别，如 县管后备干部，不是不填",
+    "备注": "",
+    "出生地": "如 江西青岚",
+    "健康状况": "如 健康",
+    "全日制毕业院校系及专业": "如 南昌大学经济管理学院经济学专业",
+    "在职毕业院校系及专业": "如 中共江西省委党校在职研究生班",
+    "熟悉专业有何专长": "",
+    "排序号": "本单位内的排列顺序，0至999999的整数，不填为0",
+}
+UNIT_NOTES = {
+    "单位": "单位全称，与干部名册中的写法一致",
+    "上级单位": "上级单位全称，最上级单位不填",
+    "单位类型": "如 县直部门、乡镇",
+    "核定编制": "整数，没有不填",
+}
+
+
+def blank_template_xlsx() -> bytes:
+    """The blank roster template: the two sheets with their headers only, and 填写说明."""
+    notes = [
+        [column.header, "必填" if column.required else "选填", COLUMN_NOTES.get(column.header, "")]
+        for column in ROSTER_COLUMNS
+    ]
+    notes += [[f"{UNIT_SHEET}表：{header}", "选填", note] for header, note in UNIT_NOTES.items()]
+    return write_xlsx([
+        (ROSTER_SHEET, ROSTER_HEADERS, []),
+        (UNIT_SHEET, UNIT_HEADERS, []),
+        ("填写说明", ("列", "是否必填", "填写要求"), notes),
+    ])

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from cadres.core import codes
+from cadres.core.forms import empty_labels_in_words
 from cadres.org.models import Unit
 from cadres.plans.models import AgeLimit, AgeLimitRuleSet, PlanTarget
 
@@ -65,6 +66,7 @@ class PlanTargetForm(forms.ModelForm):
         self.unit_types = list(types)
         self.fields["unit_type"].help_text = "范围为“某类单位的每个领导班子”时填写，如 乡镇"
         self.fields["unit"].help_text = "范围为“单位及下属单位”时选择"
+        empty_labels_in_words(self)
         self.fields["team_members_only"].help_text = (
             "范围为“单位及下属单位”时有效；“每个领导班子”只计截止日期时的班子成员"
         )

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from cadres.accounts.decorators import require
 from cadres.accounts.permissions import can_edit_plans, can_view_plans
@@ -103,9 +103,12 @@ def target_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_edit_plans, "删除规划目标")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes."""
     target = get_object_or_404(selectors.target_list(actor=request.user), pk=pk)
+    if request.method != "POST":
+        return render(request, "plans/target_delete.html", {"target": target})
     services.target_delete(actor=request.user, target=target)
     messages.success(request, "已删除规划目标")
     return redirect("plans:target_list")

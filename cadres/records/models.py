@@ -2,19 +2,31 @@
 history, 奖惩 and 年度考核. (Family members, `people.Relative`, are edited here too.) Only
 cadres.records.services writes them."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+
+
+class ResumeEntryKind(models.TextChoices):
+    ENTRY = "entry", "经历"
+    DURING = "during", "其间"
 
 
 class ResumeEntry(models.Model):
     """A 简历 line the post history does not give (school, army, work before the records
     began): from `started_on` to `ended_on` (months, stored as the 1st; no end: to this day),
-    the text, and its 其间 notes (one per line)."""
+    the text, and its 其间 notes (one per line).
+
+    An entry of kind 其间 (study, 挂职 while in post) is no line of its own: it is printed as a
+    "（其间：2004.09--2006.12在省委党校学习）" note under the line, generated from the posts
+    or entered, that covers its start (see selectors.resume_lines)."""
 
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="resume_entries", verbose_name="干部"
     )
     started_on = models.DateField("起始年月")
     ended_on = models.DateField("截止年月", null=True, blank=True)
+    kind = models.CharField("类型", max_length=10, choices=ResumeEntryKind.choices,
+                            default=ResumeEntryKind.ENTRY)
     text = models.CharField("经历", max_length=300)
     notes = models.TextField("其间", blank=True)
 
@@ -26,6 +38,7 @@ class ResumeEntry(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
                 name="resume_entry_ends_after_start",
+                violation_error_message="截止年月不能早于起始年月",
             ),
         ]
 
@@ -61,6 +74,14 @@ class Award(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.effect_ends_on is None:
+            return
+        if self.kind != AwardKind.SANCTION:
+            raise ValidationError({"effect_ends_on": "只有处分才有影响期，奖励请不要填写影响期至"})
+        if self.awarded_on and self.effect_ends_on < self.awarded_on:
+            raise ValidationError({"effect_ends_on": "影响期至不能早于批准日期"})
+
 
 class AssessmentGrade(models.TextChoices):
     EXCELLENT = "excellent", "优秀"
@@ -85,7 +106,10 @@ class AnnualAssessment(models.Model):
         verbose_name = "年度考核"
         verbose_name_plural = "年度考核"
         constraints = [
-            models.UniqueConstraint(fields=["person", "year"], name="annual_assessment_one_a_year"),
+            models.UniqueConstraint(
+                fields=["person", "year"], name="annual_assessment_one_a_year",
+                violation_error_message="该年度的考核结果已录入，请修改原有记录",
+            ),
         ]
 
     def __str__(self) -> str:

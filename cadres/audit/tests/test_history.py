@@ -179,3 +179,23 @@ def test_two_roster_imports_show_on_the_card_and_the_audit_page_in_words(client)
         assert "平阳县/县教育局" in html
         assert "名册导入：v2.xlsx" in html and "名册导入：v3.xlsx" in html
         assert "{'" not in html and "post_title" not in html and "None" not in html
+
+
+def test_a_family_members_details_show_in_the_history_only_unmasked(units):
+    # given: a family member added to the file (cadres.records.services)
+    from cadres.records.services import relative_create
+
+    person = person_in(units["east"], "郑九")
+    relative_create(actor=None, person=person, relation="妻子", name="王芳",
+                    work_unit_and_post="东镇中心小学教师")
+
+    # when
+    masked = person_history(person=person)
+    unmasked = person_history(person=person, mask_sensitive=False)
+
+    # then: without a registered read, the event says only that it concerns a family member
+    [masked_entry] = [entry for entry in masked.entries if entry.event.target_type == "people.relative"]
+    [unmasked_entry] = [entry for entry in unmasked.entries if entry.event.target_type == "people.relative"]
+    assert "王芳" not in masked_entry.text and "东镇中心小学" not in masked_entry.text
+    assert "查阅登记后可见" in masked_entry.text
+    assert "王芳" in unmasked_entry.text and "东镇中心小学教师" in unmasked_entry.text

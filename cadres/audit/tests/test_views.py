@@ -317,6 +317,8 @@ def test_export_writes_the_scoped_events_in_words_and_is_audited(client, units):
     response = client.get(reverse("audit:event_export"), {"action": "person.updated"})
     # then
     assert response.status_code == 200
+    # saved under a Chinese name (RFC 6266 filename*): 审计记录-YYYYMMDD.xlsx
+    assert "filename*=utf-8''%E5%AE%A1%E8%AE%A1%E8%AE%B0%E5%BD%95-" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:7] == ("编号", "时间", "操作人", "操作", "对象类型", "对象", "内容")

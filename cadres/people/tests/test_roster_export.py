@@ -44,6 +44,7 @@ def test_export_command_writes_the_template_with_every_person(tmp_path):
     li_si = next(row for row in sheets["干部名册"] if row[0] == "李四")
     li_si_number = id_number("1982.11.05", "女", serial=2)
     assert dict(zip(ROSTER_HEADERS, li_si)) == {
+        **dict.fromkeys(ROSTER_HEADERS, ""),
         **roster_row(姓名="李四", 性别="女", 出生年月="1982.11.05",
                      身份证号=li_si_number[:6] + "*" * 8 + li_si_number[-4:], 单位="平阳县/县教育局",
                      职务="局长", 职务层次="正科级", 是否班子成员="否", 在职学历="", 在职学位=""),
@@ -251,3 +252,69 @@ def test_a_masked_export_imported_back_is_refused_and_keeps_the_real_numbers(tmp
     assert len(rejected.value.errors) == 3
     assert all("身份证号" in str(error) for error in rejected.value.errors)
     assert sorted(Person.objects.values_list("id_number", flat=True)) == sorted(east_cadres["numbers"])
+
+
+# The columns chosen ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_chosen_column_export_of_a_clerk_is_masked_and_audited(client, east_cadres):
+    # given: a clerk, without the right to export sensitive fields, sorting by 姓氏笔画 descending
+    from cadres.accounts.testing import sign_in, user_with_role
+
+    clerk = user_with_role("unit_clerk", managed=[east_cadres["east"]], maintained=[east_cadres["east"]])
+    sign_in(client, clerk)
+    url = reverse("people:roster_export") + "?sort=-name&cols=id_number"
+    # when
+    page = client.get(url).content.decode()
+    response = client.post(url, {"layout": "columns", "columns": ["name", "id_number", "post_title"],
+                                 "full_id_numbers": "on", "purpose": "绕过"})
+    # then
+    assert 'value="id_number" id="id_columns_' in page and "checked" in page
+    sheets = sheets_of(response.content)
+    assert list(sheets) == ["干部名册"]
+    rows = sheets["干部名册"]
+    assert rows[0][:3] == ["姓名", "身份证号", "职务"]
+    assert [row[0] for row in rows[1:]] == ["东镇2", "东镇1", "东镇0"]  # the list's order
+    masked = [number[:6] + "*" * 8 + number[-4:] for number in reversed(east_cadres["numbers"])]
+    assert [row[1] for row in rows[1:]] == masked
+    assert full_id_numbers_in(response.content) == []
+    event = AuditEvent.objects.filter(action=AuditAction.ROSTER_EXPORTED).get()
+    assert event.actor == clerk and event.changes["masked"] is True
+    assert event.changes["columns"] == ["姓名", "身份证号", "职务"] and "purpose" not in event.changes
+
+
+@pytest.mark.django_db
+def test_a_chosen_column_export_with_the_right_and_a_purpose_has_full_numbers(client, east_cadres):
+    # given
+    from cadres.accounts.testing import sign_in, user_with_role
+
+    officer = user_with_role("cadre_office", managed=[east_cadres["county"]])
+    sign_in(client, officer)
+    url = reverse("people:roster_export")
+    # when
+    no_columns = client.post(url, {"layout": "columns"})
+    response = client.post(url, {"layout": "columns", "columns": ["name", "id_number"],
+                                 "full_id_numbers": "on", "purpose": "干部考察"})
+    # then
+    assert "导出列：请至少选择一列" in no_columns.content.decode()
+    assert sorted(full_id_numbers_in(response.content)) == sorted(east_cadres["numbers"])
+    event = AuditEvent.objects.filter(action=AuditAction.ROSTER_EXPORTED).get()
+    assert event.changes["purpose"] == "干部考察" and event.changes["columns"] == ["姓名", "身份证号"]
+
+
+@pytest.mark.django_db
+def test_a_large_chosen_column_export_passes_its_columns_to_the_job(client, east_cadres, settings):
+    # given
+    from cadres.accounts.testing import sign_in, user_with_role
+    from cadres.jobs.models import Job
+
+    settings.ROSTER_EXPORT_INLINE_MAX = 1
+    officer = user_with_role("cadre_office", managed=[east_cadres["county"]])
+    sign_in(client, officer)
+    # when
+    client.post(reverse("people:roster_export") + "?q=%E4%B8%9C&after=xyz",
+                {"layout": "columns", "columns": ["name", "rank"]})
+    # then
+    job = Job.objects.get()
+    assert job.parameters["query"] == "q=%E4%B8%9C&export_columns=name&export_columns=rank"

@@ -13,7 +13,7 @@ from cadres.core import spreadsheets as core_spreadsheets
 from cadres.org.models import Assignment, Unit
 from cadres.people.models import Person
 from cadres.people.services import RosterRejected, roster_import
-from cadres.people.spreadsheets import ROSTER_HEADERS
+from cadres.people.spreadsheets import ROSTER_HEADERS, column_letter
 from cadres.people.tests.factories import (
     DEFAULT_UNIT,
     id_number,
@@ -95,7 +95,7 @@ def test_unknown_header_is_named_with_its_column_letter(on_record, tmp_path):
     errors = import_rejected(tmp_path, content)
 
     # then
-    assert errors == ["第1行 W列 “爱好” 不是模板中的列"]
+    assert errors == [f"第1行 {column_letter(len(ROSTER_HEADERS))}列 “爱好” 不是模板中的列"]
 
 
 @pytest.mark.parametrize("header", ["姓名", "性别", "出生年月", "政治面貌", "单位", "职务层次"])
@@ -637,7 +637,7 @@ def test_a_control_character_in_a_header_is_refused(on_record, tmp_path):
     errors = import_rejected(tmp_path, content)
 
     # then
-    assert errors == [f"第1行 W列 {CONTROL_MESSAGE.format('NUL')}"]
+    assert errors == [f"第1行 {column_letter(len(ROSTER_HEADERS))}列 {CONTROL_MESSAGE.format('NUL')}"]
 
 
 def test_a_control_character_in_the_unit_sheet_is_refused(on_record, tmp_path):

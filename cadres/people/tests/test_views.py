@@ -90,7 +90,7 @@ def test_roster_shows_each_column_by_name(signed_in, officer):
     # then
     html = response.content.decode()
     assert response.status_code == 200
-    assert names_in(response) == ["张三", "李梅"]  # same unit, higher rank first
+    assert names_in(response) == ["李梅", "张三"]  # same unit and 排序号: 姓氏笔画 (李 1…, 张 5…)
     assert "共 <strong>2</strong> 人" in html
     li_row = html[html.index(">李梅<"):]
     li_row = li_row[:li_row.index("</tr>")]
@@ -300,8 +300,8 @@ def test_person_page_shows_the_card_resume_and_posts(signed_in, officer):
                   "大学本科", "学士", "在职教育", "研究生", "硕士", "正科级"):
         assert label in html, label
     resume = [re.sub(r"<[^>]+>", " ", line).split() for line in
-              re.findall(r'<div class="resume-line">(.*?)</div>', html)]
-    assert resume == [["2015.04--2019.06", "平阳县县卫生局副局长"], ["2019.06--", "平阳县县卫生局局长"]]
+              re.findall(r'<div class="resume-line[^"]*">(.*?)</div>', html, re.S)]
+    assert resume == [["2015.04--2019.06", "平阳县卫生局副局长"], ["2019.06--", "平阳县卫生局局长"]]
     assert Assignment.objects.filter(person=zhang).count() == 2
     assert html.count('<span class="badge badge-ok">现任</span>') == 1
 

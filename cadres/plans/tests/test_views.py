@@ -129,6 +129,12 @@ def test_target_update_and_delete_pages(officer_client, county_teams):
     target.refresh_from_db()
     assert target.threshold == 2
 
+    confirm = officer_client.get(reverse("plans:target_delete", args=[target.pk])).content.decode()
+    assert "确定删除规划目标" in confirm and "确认删除" in confirm
+    assert PlanTarget.objects.filter(pk=target.pk).exists()  # asking deletes nothing
+    list_page = officer_client.get(reverse("plans:target_list")).content.decode()
+    assert f'href="{reverse("plans:target_delete", args=[target.pk])}"' in list_page
+
     officer_client.post(reverse("plans:target_delete", args=[target.pk]))
     assert not PlanTarget.objects.filter(pk=target.pk).exists()
     assert AuditEvent.objects.filter(action=AuditAction.PLAN_TARGET_DELETED).count() == 1

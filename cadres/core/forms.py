@@ -1,0 +1,21 @@
+"""Form helpers shared by every app."""
+
+from typing import Any
+
+from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
+
+EMPTY_LABEL = "（请选择）"
+_DASHES = BLANK_CHOICE_DASH[0][1]
+
+
+def empty_labels_in_words(form: forms.BaseForm, label: str = EMPTY_LABEL) -> None:
+    """Replace Django's `---------` empty choice of every select of the form with words."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == _DASHES:
+                field.empty_label = label
+        elif isinstance(field, forms.ChoiceField):
+            choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
+            if choices and choices[0][0] in ("", None) and choices[0][1] == _DASHES:
+                field.choices = [("", label), *choices[1:]]
