@@ -373,9 +373,8 @@ class Describer:
                 day = dt.date.fromisoformat(str(value)[:10])
             except ValueError:
                 return str(value)
-            if found.model._meta.label_lower in MONTH_MODELS:
-                return format_month(day)
-            return day.isoformat()
+            # Months as 1975.03, days as 2023.01.20, as the rest of the product writes them.
+            return format_month(day, day_known=found.model._meta.label_lower not in MONTH_MODELS)
         return str(value)
 
     # -- events ----------------------------------------------------------------------------

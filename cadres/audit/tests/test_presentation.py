@@ -80,7 +80,7 @@ def test_user_and_grant_changes_read_in_words(units, django_user_model):
     assert user_text == "有效：是 → 否；姓名：（空） → 李四；本人干部档案：（空） → 李四"
     assert grant_text.startswith("授权编号：7；")
     assert "某县/东镇 → 某县/东镇、某县/西镇" in grant_text
-    assert "有效期至：（空） → 2027-06-30" in grant_text
+    assert "有效期至：（空） → 2027.06.30" in grant_text
     assert role_code not in grant_text.replace(role_name, "")
 
 

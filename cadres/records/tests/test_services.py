@@ -70,7 +70,7 @@ def test_award_old_and_new_read_in_words(cadre, clerk):
                           effect_ends_on=dt.date(2022, 6, 27))
     action, lines = history_lines(cadre)[0]
     assert action == "修改奖惩"
-    assert lines == ["类别：奖励 → 处分", "名称：优秀共产党员 → 警告", "影响期至：（空） → 2022-06-27"]
+    assert lines == ["类别：奖励 → 处分", "名称：优秀共产党员 → 警告", "影响期至：（空） → 2022.06.27"]
     created = person_history(person=cadre).entries[1]
     assert created.source == "文号：青委〔2021〕12号"
 
