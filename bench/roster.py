@@ -10,10 +10,13 @@ Unit.sort_key as org.services keeps it) and people with Chinese names (拼音首
 keys from cadres.people.names), 排序号 within the unit and 职务 such as 党委书记, through
 cadres.people.bulk_load (the roster import's fast path). Then, per case, it times what the
 roster page reads (cadres.people.selectors.person_list + roster_page, rows with their units)
-RUNS times and prints the median and the p99: the first page (which counts the search) and
+RUNS times and prints the median and the p99: the first page as the page reads it (the
+bounded look `SELECT id … LIMIT FEW + 1`, then 51 rows; no count: the page loads it
+afterwards), the count endpoint's query separately (roster_count, up to COUNT_LIMIT), and
 page 1,000 reached by the keyset cursor of page 999 (no count: the cursor carries it), and for
 comparison page 1,000 by OFFSET. Beside them, in the same process, a bare baseline: plain SQL
-`SELECT … FROM people_person ORDER BY name_strokes, id LIMIT 50` (first page and OFFSET 49,950).
+`SELECT … FROM people_person ORDER BY name_strokes, id LIMIT 50` (first page and OFFSET 49,950),
+and a full scan of the table (the floor of a search no index serves).
 
 --keep keeps the database; --existing URL times again on a kept one without generating.
 """
@@ -217,7 +220,7 @@ def _timed(runs: int, function) -> list[float]:
 def _run_cases(label: str, runs: int) -> None:
     from django.db import connection
 
-    from cadres.people.selectors import person_list, roster_page
+    from cadres.people.selectors import person_list, roster_count, roster_page
 
     reader = _system_reader()
     today = dt.date.today()
@@ -236,6 +239,16 @@ def _run_cases(label: str, runs: int) -> None:
           f"{_percentiles(_timed(max(5, runs // 10), lambda: baseline((DEEP_PAGE - 1) * PAGE_SIZE)))}",
           flush=True)
 
+    def full_scan() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM people_person WHERE post_title LIKE '%%书记%%'")
+            return cursor.fetchone()[0]
+
+    # The floor of any search that no index serves (a substring, a rare combination of
+    # dimensions): reading every row once.
+    print(f"{label} baseline (bare SQL) full scan, count(*) WHERE post_title LIKE '%书记%': "
+          f"{_percentiles(_timed(max(5, runs // 5), full_scan))}", flush=True)
+
     cases = [
         ("no search, 排序号 order", {}, ""),
         ("no search, 姓氏笔画", {}, "name"),
@@ -252,11 +265,18 @@ def _run_cases(label: str, runs: int) -> None:
             people = person_list(actor=reader, filters=filters, sort=sort)
             return roster_page(people=people, sort=sort, page_size=PAGE_SIZE)
 
+        def count(filters=filters):
+            return roster_count(person_list(actor=reader, filters=filters))
+
         page = first()
-        total = page.total
-        print(f"{label} [{name}] total={total} first page (rows + count): "
+        total, exact = count()
+        shown = "counted by the look" if page.total is not None else "count deferred"
+        print(f"{label} [{name}] total={'' if exact else '>'}{total} first page ({shown}): "
               f"{_percentiles(_timed(runs, first))}", flush=True)
-        deep = min(DEEP_PAGE, page.page_count)
+        if page.total is None:
+            print(f"{label} [{name}] count endpoint (separate request): "
+                  f"{_percentiles(_timed(max(5, runs // 5), count))}", flush=True)
+        deep = min(DEEP_PAGE, -(-total // PAGE_SIZE))
         if deep < 3:
             continue
         # The cursor of page deep-1, as the 下一页 link of that page carries it.

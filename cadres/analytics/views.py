@@ -8,10 +8,8 @@ from django.shortcuts import render
 from cadres.analytics.exports import report_tables, structure_docx, structure_xlsx
 from cadres.analytics.forms import as_of_label, scope_label, structure_form
 from cadres.analytics.selectors import structure_report
+from cadres.core.downloads import download
 from cadres.org.selectors import IN_POST_RULE, quota_totals, team_quotas_on, units_on
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _report(request: HttpRequest) -> tuple[Any, dict[str, Any] | None]:
@@ -53,23 +51,25 @@ def structure(request: HttpRequest) -> HttpResponse:
 
 
 def structure_export_xlsx(request: HttpRequest) -> HttpResponse:
-    return _export(request, structure_xlsx, XLSX_TYPE, "xlsx")
+    return _export(request, structure_xlsx, "xlsx")
 
 
 def structure_export_docx(request: HttpRequest) -> HttpResponse:
-    return _export(request, structure_docx, DOCX_TYPE, "docx")
+    return _export(request, structure_docx, "docx")
 
 
-def _export(request: HttpRequest, build: Any, content_type: str, suffix: str) -> HttpResponse:
+def _export(request: HttpRequest, build: Any, suffix: str) -> HttpResponse:
     form, report = _report(request)
     if report is None:
         return render(request, "analytics/structure.html",
                       {"form": form, "in_post_rule": IN_POST_RULE}, status=400)
-    content = build(report, scope=report["scope"], as_of=report["as_of_label"])
-    response = HttpResponse(content, content_type=content_type)
-    file_name = f"structure-{report['as_of']}.{suffix}"
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
+    # The 领导职数 table the page shows: the same rows and totals.
+    data = form.cleaned_data
+    quotas = team_quotas_on(actor=request.user, as_of=data["as_of"], unit=data["unit"])
+    content = build(report, scope=report["scope"], as_of=report["as_of_label"], quotas=quotas,
+                    quota_totals=quota_totals(quotas))
+    scope = report["scope"].replace("/", "-")
+    return download(content, f"干部队伍结构分析-{scope}-截至{str(report['as_of']).replace('-', '')}.{suffix}")
 
 
 def _series(figures: dict[str, dict[str, Any]]) -> dict[str, list[Any]]:

@@ -245,10 +245,11 @@ def changed_after_in_bulk_q(as_of: dt.date, *, anyone_gone: bool | None = None) 
     # Two sets, each a range of assignment_main_dates_idx (one OR made PostgreSQL read every
     # open main post and join every person).
     starting_later = mains.filter(ended_on__isnull=True, started_on__gt=as_of).values("person_id")
-    undated_later = mains.filter(
-        ended_on__isnull=True, started_on__isnull=True, person__work_started_on__gt=as_of
-    ).values("person_id")
-    changed = Q(pk__in=ending_later) | Q(pk__in=starting_later) | Q(pk__in=undated_later)
+    # The undated ones test the person's own 参加工作时间 (no join: PostgreSQL scanned every
+    # person for it).
+    undated = mains.filter(ended_on__isnull=True, started_on__isnull=True).values("person_id")
+    undated_later = Q(pk__in=undated) & Q(work_started_on__gt=as_of)
+    changed = Q(pk__in=ending_later) | Q(pk__in=starting_later) | undated_later
     if anyone_gone is None:
         anyone_gone = anyone_gone_on(as_of)
     if anyone_gone is False:
@@ -612,9 +613,11 @@ def unit_history(unit: Unit) -> QuerySet[Any]:
 # included, once a unit: org.selectors.posts_held_on through plans.selectors.teams_on). He
 # fills a 正职 post when his title names a principal post — a part of it (split at 、，, /
 # and spaces) is one of the 正职职务名称 the deployment keeps (plans.PrincipalTitle: 书记,
-# 党委书记, 局长, 镇长, 主任 …), so 党委副书记、镇长 is 正职, 副镇长 and 党委委员、纪委书记 are 副职 —
-# and a 副职 post otherwise. The approved numbers on the date are those before the first
-# 核定领导职数 change after it, else the current ones.
+# 党委书记, 局长, 镇长, 主任 …), or such a title of the unit's own organ (组织部部长 in 县委组织部,
+# 县纪委书记 in 县纪委县监委: plans.selectors.is_principal_title), so 党委副书记、镇长 is 正职,
+# 副镇长 and a township's 党委委员、纪委书记 are 副职 — and a 副职 post otherwise. The approved
+# numbers on the date are those before the first 核定领导职数 change after it, else the current
+# ones.
 
 
 @dataclass
@@ -730,14 +733,15 @@ def _team_posts_held(*, actor: Any, as_of: dt.date, unit_ids: list[int]) -> dict
         posts = posts.filter(unit_id__in=unit_ids)
     wanted = set(unit_ids)
     titles = principal_titles()
-    principal_of: dict[str, bool] = {}
+    unit_names = dict(Unit.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    principal_of: dict[tuple[str, int], bool] = {}
     members: dict[tuple[int, int], bool] = {}
     for unit_id, person_id, title in posts.order_by().values_list("unit_id", "person_id", "title").distinct():
         if unit_id not in wanted:
             continue
-        if title not in principal_of:
-            principal_of[title] = is_principal_title(title, titles)
-        members[(unit_id, person_id)] = members.get((unit_id, person_id), False) or principal_of[title]
+        if (title, unit_id) not in principal_of:
+            principal_of[(title, unit_id)] = is_principal_title(title, titles, unit_names[unit_id])
+        members[(unit_id, person_id)] = members.get((unit_id, person_id), False) or principal_of[(title, unit_id)]
     held: dict[int, tuple[int, int]] = {}
     for (unit_id, _), principal in members.items():
         principals, deputies = held.get(unit_id, (0, 0))

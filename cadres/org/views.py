@@ -7,6 +7,7 @@ org.services, which records the unit's history and audits it with the unit as su
 and an abolition show what they will do and wait for an explicit confirmation.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cadres.accounts.decorators import requires
 from cadres.accounts.permissions import has_permission
+from cadres.core.dates import format_month
 from cadres.org import forms, services
 from cadres.org.models import PATH_SEPARATOR, Assignment, Unit
 from cadres.org.selectors import team_quota_on, unit_history, unit_team_members, unit_tree
@@ -49,14 +51,16 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ancestors = list(
         Unit.objects.visible_to(request.user).filter(path__in=ancestor_paths).order_by("depth")
     )
-    today = timezone.localdate()
+    # An abolished (or merged) unit has no team any more: its 领导职数 as they were the day before.
+    quota_as_of = unit.abolished_on - dt.timedelta(days=1) if unit.abolished_on else None
     return render(request, "org/unit_detail.html", {
         "unit": unit,
         "figures": rows[0],
         "rows": rows,
         "ancestors": ancestors,
         "team": unit_team_members(actor=request.user, unit=unit),
-        "quota": team_quota_on(actor=request.user, unit=unit, as_of=today),
+        "quota": team_quota_on(actor=request.user, unit=unit, as_of=quota_as_of or timezone.localdate()),
+        "quota_as_of": quota_as_of,
         "history": unit_history(unit),
         "may_change": _may_change(request.user, unit),
     })
@@ -177,7 +181,7 @@ def unit_quota(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _day(value: Any) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
+    return format_month(value, day_known=True)
 
 
 def _open_posts(unit: Unit) -> list[Assignment]:

@@ -520,7 +520,30 @@ def _drop_clashes(people: list[DemoPerson]) -> None:
 
 def demo_county(*, seed: int = DEFAULT_SEED) -> DemoCounty:
     """The generated county for a seed; pure, no database."""
-    return _Generator(seed).county(seed)
+    county = _Generator(seed).county(seed)
+    _number_within_units(county.people)
+    return county
+
+
+def _number_within_units(people: list[DemoPerson]) -> None:
+    """排序号 within each unit as a department numbers its lists: the team first (the county's
+    leaders in protocol order), its 正职 (a title without 副) before its 副职, then by rank, then
+    the elder first; 10, 20, …"""
+    by_unit: dict[str, list[DemoPerson]] = {}
+    for person in people:
+        by_unit.setdefault(person.row["单位"], []).append(person)
+
+    protocol = {title: index for index, (title, _) in enumerate(COUNTY_LEADERS)}
+
+    def place(person: DemoPerson) -> tuple[bool, int, bool, str, str]:
+        row = person.row
+        return (row["是否班子成员"] != "是", protocol.get(row["职务"], len(protocol)),
+                "副" in row["职务"] or "委员" in row["职务"],
+                codes.code_for("rank", row["职务层次"]) or "9999", row["出生年月"])
+
+    for members in by_unit.values():
+        for number, person in enumerate(sorted(members, key=place), start=1):
+            person.row["排序号"] = str(number * 10)
 
 
 def demo_roster_xlsx(county: DemoCounty) -> bytes:
@@ -560,7 +583,9 @@ def demo_users_ensure(*, actor: Any) -> list[Any]:
                                password=DEMO_PASSWORD, must_change_password=True)
             grant_create(
                 actor=actor, user=user, role=Role.objects.get(code=Role.Code.CADRE_OFFICE),
-                managed_units=Unit.objects.filter(path=COUNTY), note="演示账号",
+                # The department's cadre office keeps the county's files (信息维护) as well.
+                managed_units=Unit.objects.filter(path=COUNTY), maintained_units=Unit.objects.filter(path=COUNTY),
+                note="演示账号",
             )
         users.append(user)
     return users

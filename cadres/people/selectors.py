@@ -192,11 +192,12 @@ def sort_is_valid(sort: str) -> bool:
 class Cursor:
     """Where a page starts: the ordering columns' values of the row next to it (`after` for the
     following page, `before` for the previous one), with the page's number and the count of the
-    search it belongs to (so that paging does not count again)."""
+    search it belongs to when that is known (so that paging does not count again), else None
+    (the page then loads its count separately: roster_count)."""
 
     values: tuple[Any, ...]
     page: int
-    total: int
+    total: int | None
 
     def encode(self) -> str:
         values = [value.isoformat() if isinstance(value, dt.date) else value for value in self.values]
@@ -212,7 +213,9 @@ def cursor_decode(text: str, ordering: Ordering) -> Cursor | None:
         values, page, total = json.loads(raw)
         if not (isinstance(values, list) and len(values) == len(ordering.columns)):
             return None
-        if not (isinstance(page, int) and isinstance(total, int) and page >= 1 and total >= 0):
+        if not (isinstance(page, int) and not isinstance(page, bool) and page >= 1):
+            return None
+        if total is not None and not (isinstance(total, int) and not isinstance(total, bool) and total >= 0):
             return None
         parsed: list[Any] = []
         for column, value in zip(ordering.columns, values, strict=True):
@@ -280,21 +283,29 @@ COUNT_LIMIT = 100_000
 
 @dataclass
 class RosterPage:
-    """One page of the roster: its rows, its number, the count of the search (at most
-    COUNT_LIMIT; `total_is_exact` says whether there are no more), and the cursors of the pages
-    before and after it (None at either end)."""
+    """One page of the roster: its rows, its number, the count of the search when it is known
+    (at most COUNT_LIMIT; `total_is_exact` says whether there are no more), else None: the page
+    was read without counting and the count comes separately (roster_count); and the cursors of
+    the pages before and after it (None at either end)."""
 
     rows: list[Person]
     number: int
-    total: int
+    total: int | None
     total_is_exact: bool
     page_size: int
     next_cursor: str | None
     previous_cursor: str | None
 
     @property
+    def total_is_known(self) -> bool:
+        return self.total is not None
+
+    @property
     def page_count(self) -> int:
-        """The number of pages (of the counted people when the count is not exact)."""
+        """The number of pages (of the counted people when the count is not exact; when it is not
+        known, the pages known to exist: this one and the next when there is one)."""
+        if self.total is None:
+            return self.number + (1 if self.next_cursor else 0)
         return max(1, -(-self.total // self.page_size), self.number)
 
     @property
@@ -307,6 +318,11 @@ FEW = 2000
 
 
 def _few_found(people: QuerySet[Person]) -> list[int] | None:
+    """The ids of the people the search finds when they are at most FEW, else None.
+
+    A bounded look without ordering (`SELECT id … LIMIT FEW + 1`): it stops as soon as it has
+    found more than FEW, so it is cheap for a search that finds many; for one that finds few it
+    reads what the filter reads once, and tells the exact count with it."""
     ids = list(people.order_by().values_list("pk", flat=True)[: FEW + 1])
     return ids if len(ids) <= FEW else None
 
@@ -323,20 +339,28 @@ def roster_page(
 ) -> RosterPage:
     """A page of `people` (ordered by person_list with the same `sort`).
 
+    The first page is read without counting the search: a bounded look (_few_found) tells
+    whether the search finds at most FEW people; then they are read by id and counted with it,
+    so that the database does not walk the ordering's index past a million rows that do not
+    match to fill a page; else the page is read in the ordering's index, which soon finds 51
+    of so many, and the count is left unknown (None: the roster page loads it separately).
+
     With a cursor (`after` / `before`, from a previous page's links) the page is read by keyset:
     a seek in the ordering's index to the row next to the cursor, as fast at page 1,000 as at
-    page 1, and the count is the cursor's. Without one, page `page` is read by offset (a jump by
-    page number; the last page is read backwards from the end) and the search is counted.
+    page 1, and the count is the cursor's. A jump to page `page` > 1 is read by offset (the last
+    page read backwards from the end) and counts the search (unless the look did), to know where
+    the last page is.
     """
     ordering = ordering_for(sort)
     descending = sort.startswith("-")
     cursor = cursor_decode(after or before, ordering) if (after or before) else None
-    if cursor is None or cursor.total <= FEW:
+    total: int | None = None
+    if cursor is None or (cursor.total is not None and cursor.total <= FEW):
         if (found := _few_found(people)) is not None:
-            # A search that finds few people: read them by id, so that the database does not
-            # walk the ordering's index past a million rows that do not match to fill a page.
+            # A search that finds few people: read them by id (see above); the look counted them.
             people = Person.objects.filter(pk__in=found).select_related("unit").order_by(
                 *ordering.order_by(descending=descending))
+            total = len(found)
     if cursor is not None:
         forward = bool(after)
         total = cursor.total
@@ -352,11 +376,20 @@ def roster_page(
             rows.reverse()
         has_next = more if forward else True
         has_previous = number > 1 if forward else more
-        is_exact = total < COUNT_LIMIT
+        is_exact = total is not None and total < COUNT_LIMIT
+    elif page <= 1:
+        number, has_previous = 1, False
+        rows = list(people[: page_size + 1])
+        has_next = len(rows) > page_size
+        rows = rows[:page_size]
+        is_exact = total is not None
     else:
-        total, is_exact = roster_count(people)
+        if total is None:
+            total, is_exact = roster_count(people)
+        else:
+            is_exact = True
         page_count = max(1, -(-total // page_size))
-        number = min(max(1, page), page_count)
+        number = min(page, page_count)
         if is_exact and number == page_count and number > 1:
             # The last page, read backwards from the end instead of past every row before it.
             rows = list(people.order_by(*ordering.order_by(descending=not descending))[

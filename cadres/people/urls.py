@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     # The roster: list, search, export (views).
     path("", views.roster, name="roster"),
+    path("count/", views.roster_count_view, name="roster_count"),
     path("export/", views.roster_export_download, name="roster_export"),
     path("queries/", views.saved_queries, name="saved_queries"),
     path("queries/save/", views.saved_query_save, name="saved_query_save"),

@@ -2,6 +2,8 @@
 export, and the saved searches (常用查询). (The person's own pages are
 cadres.people.person_views, the roster import cadres.people.import_views.)"""
 
+import hashlib
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -33,17 +35,29 @@ from cadres.people.saved_queries import (
     saved_query_get,
     saved_query_list,
 )
-from cadres.people.selectors import DEFAULT_ORDERING, person_list, roster_page
+from cadres.people.selectors import (
+    DEFAULT_ORDERING,
+    RosterPage,
+    cursor_decode,
+    ordering_for,
+    person_list,
+    roster_count,
+    roster_page,
+)
 
 PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Query parameters of a page, not of the search: left out of links that start a new search.
-PAGE_PARAMETERS = ("page", "after", "before")
+# Query parameters of a page, not of the search: left out of links that start a new search
+# ("number", "previous", "next": the page's number and cursors, which its count request carries).
+PAGE_PARAMETERS = ("page", "after", "before", "number", "previous", "next")
 
 
 @require_GET
 @requires("people.view")
 def roster(request: HttpRequest) -> HttpResponse:
+    """The list. A search finding many people is shown without waiting for its count: the
+    page asks roster_count_view for it once shown (htmx), and pages by its 下一页 / 上一页
+    cursors meanwhile (and without JavaScript)."""
     form = RosterFilterForm(request.GET or None, actor=request.user)
     filters = form.filters() if form.is_bound else {}
     sort = form.ordering() if form.is_bound else ""
@@ -54,6 +68,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         page=_page_number(request.GET.get("page")), page_size=PAGE_SIZE,
     )
     search = _search_query(request.GET)
+    count_query = _count_query(search, page)
     today = timezone.localdate()
     context = {
         "form": form,
@@ -63,6 +78,8 @@ def roster(request: HttpRequest) -> HttpResponse:
         "rows": [(person, [(key, _cell(key, person, today)) for key in columns]) for person in page.rows],
         "column_count": len(columns) + 1,
         "filter_query": search.urlencode(),
+        "count_query": count_query.urlencode(),
+        "navigation_id": _navigation_id(count_query),
         "saved_queries": saved_query_list(actor=request.user),
         "save_form": SavedQueryForm(),
         "today": today,
@@ -70,6 +87,52 @@ def roster(request: HttpRequest) -> HttpResponse:
     return render_partial_or_page(
         request, "people/roster.html", "people/partials/roster_results.html", context
     )
+
+
+@require_GET
+@requires("people.view")
+def roster_count_view(request: HttpRequest) -> HttpResponse:
+    """The count of a roster search ("共 N 人，第 x / y 页"), which the roster page loads once
+    its rows are shown: the same search as the page's (its filters, restrict(user, "view")).
+    With it, out of band, the page's navigation with the page numbers up to the last page and
+    its 上一页 / 下一页 cursors (`previous`, `next`: the page's) now carrying the count, so that
+    the following pages need not count again; `number` is the number of the page shown."""
+    form = RosterFilterForm(request.GET or None, actor=request.user)
+    filters = form.filters() if form.is_bound else {}
+    sort = form.ordering() if form.is_bound else ""
+    total, is_exact = roster_count(person_list(actor=request.user, filters=filters))
+    ordering = ordering_for(sort)
+
+    def counted(text: str | None) -> str | None:
+        cursor = cursor_decode(text, ordering) if text else None
+        return replace(cursor, total=total).encode() if cursor is not None else None
+
+    page = RosterPage(rows=[], number=_page_number(request.GET.get("number")), total=total,
+                      total_is_exact=is_exact, page_size=PAGE_SIZE, next_cursor=counted(request.GET.get("next")),
+                      previous_cursor=counted(request.GET.get("previous")))
+    return render(request, "people/partials/roster_count.html", {
+        "page": page,
+        "page_numbers": _page_numbers(page.number, page.page_count, last_is_known=is_exact),
+        "filter_query": _search_query(request.GET).urlencode(),
+        "navigation_id": _navigation_id(request.GET),
+        "out_of_band": True,
+    })
+
+
+def _count_query(search: QueryDict, page: RosterPage) -> QueryDict:
+    """The count request's query: the search, the page's number and its cursors."""
+    query = search.copy()
+    query["number"] = str(page.number)
+    for name, cursor in (("previous", page.previous_cursor), ("next", page.next_cursor)):
+        if cursor:
+            query[name] = cursor
+    return query
+
+
+def _navigation_id(count_query: QueryDict) -> str:
+    """The id of a page's navigation, which its count replaces out of band: one of this page's
+    own, so that a count arriving after the user has moved on replaces nothing."""
+    return f"roster-pagination-{hashlib.sha256(count_query.urlencode().encode()).hexdigest()[:12]}"
 
 
 def _page_number(value: str | None) -> int:

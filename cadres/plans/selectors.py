@@ -445,9 +445,22 @@ def principal_titles() -> frozenset[str]:
     return frozenset(PrincipalTitle.objects.values_list("title", flat=True))
 
 
-def is_principal_title(title: str, titles: frozenset[str]) -> bool:
-    """A title one of whose parts (split at 、，, / and spaces) is a principal title."""
-    return any(part in titles for part in _TITLE_SPLIT.split(title) if part)
+def is_principal_title(title: str, titles: frozenset[str], unit_name: str = "") -> bool:
+    """A title one of whose parts (split at 、，, / and spaces) is a principal title — or, in a
+    unit named `unit_name`, a principal title of that unit's own organ: "组织部部长" in 县委组织部,
+    "县纪委书记" in 县纪委县监委, "政法委书记" in 县委政法委员会 (the part's prefix is in the unit's
+    name), while "纪委书记" in a township team stays a 副职 (its organ is not the township)."""
+    for part in _TITLE_SPLIT.split(title):
+        if not part:
+            continue
+        if part in titles:
+            return True
+        if unit_name and "副" not in part and any(
+            part.endswith(principal) and part[:-len(principal)] and part[:-len(principal)] in unit_name
+            for principal in titles
+        ):
+            return True
+    return False
 
 
 def teams_on(
@@ -476,7 +489,8 @@ def teams_on(
     ))
     of_record = posts_of_record_on(as_of=as_of, people=sorted({row[3] for row in rows}))
     titles = principal_titles()
-    is_principal: dict[str, bool] = {}
+    units_by_id = Unit.objects.in_bulk({row[0] for row in rows})
+    is_principal: dict[tuple[str, int], bool] = {}
     teams: dict[int, list[Member]] = {}
     seen: set[tuple[int, int]] = set()
     for (unit_id, title, post_rank, person_id, name, sex, birth, political_status, ethnicity,
@@ -484,19 +498,18 @@ def teams_on(
         if (unit_id, person_id) in seen:
             continue
         seen.add((unit_id, person_id))
-        principal = is_principal.get(title)
+        principal = is_principal.get((title, unit_id))
         if principal is None:
-            principal = is_principal[title] = is_principal_title(title, titles)
+            principal = is_principal[(title, unit_id)] = is_principal_title(title, titles, units_by_id[unit_id].name)
         main = of_record.get(person_id)
         teams.setdefault(unit_id, []).append(Member(
             person_id, name, sex, birth, political_status, ethnicity, highest_education,
             full_time_degree, in_service_degree, (main.rank if main else "") or post_rank,
             age_on(birth, as_of), title, principal,
         ))
-    units_by_id = Unit.objects.in_bulk(list(teams))
     return sorted(
         (Team(unit=units_by_id[unit_id], members=members) for unit_id, members in teams.items()),
-        key=lambda team: team.unit.path,
+        key=lambda team: (team.unit.sort_key, team.unit.path),
     )
 
 

@@ -1,5 +1,6 @@
 import io
 import re
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -92,7 +93,8 @@ def test_structure_xlsx_export_has_the_published_township_table(township, signed
 
     # then
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="structure-2010-06-30.xlsx"'
+    file_name = unquote(response["Content-Disposition"].partition("filename*=utf-8''")[2])
+    assert file_name == "干部队伍结构分析-全部单位（全部干部）-截至20100630.xlsx"
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.title == "结构分析"
     rows = list(sheet.iter_rows(values_only=True))

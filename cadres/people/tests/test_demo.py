@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 from django.contrib.auth import get_user_model
@@ -126,6 +127,23 @@ class DemoLoadTests(TestCase):
         self.assertTrue(Person.objects.filter(rank="0150", is_team_member=False).exists())
         self.assertTrue(Person.objects.exclude(ethnicity="01").exists())
         self.assertTrue(Person.objects.filter(sex="2").count() > Person.objects.count() // 5)
+
+    def test_units_list_in_the_departments_order_and_teams_lead_their_units(self):
+        units = list(Unit.objects.filter(depth=1).values_list("name", flat=True))
+        self.assertEqual(units[0], "县委办公室")  # the file's order (排序号 10, 20 …), not code points
+        first = Person.objects.filter(unit__path="青岚县").first()
+        self.assertEqual(first.post_title, "县委书记")
+        self.assertEqual(first.sort_order, 10)
+
+    def test_teams_have_their_approved_leader_posts(self):
+        from cadres.org.selectors import team_quotas_on
+
+        admin = get_user_model().objects.get(username=ADMIN_USERNAME)
+        teams = team_quotas_on(actor=admin, as_of=dt.date.today())
+        self.assertTrue(teams and all(team.principal_posts is not None for team in teams))
+        self.assertTrue(any(team.over for team in teams) and any(team.vacant for team in teams))
+        county = next(team for team in teams if team.unit.path == "青岚县")
+        self.assertEqual(county.principals, 2)  # 县委书记, 县长
 
     def test_all_identity_numbers_are_valid(self):
         for id_number, birth, sex in Person.objects.values_list("id_number", "birth_date", "sex"):
