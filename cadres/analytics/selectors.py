@@ -83,7 +83,7 @@ TOTALS: list[tuple[str, str]] = [
 
 
 def age_bands_from_cuts(cuts: Iterable[int]) -> list[AgeBand]:
-    """Bands from upper limits: 30,35,40 → 30岁以下, 31-35, 36-40, 41岁以上."""
+    """Bands from upper limits: 30,35,40 → 30岁以下, 31—35岁, 36—40岁, 41岁以上."""
     limits = sorted(set(cuts))
     if not limits:
         return [(None, None)]
@@ -103,7 +103,7 @@ def age_band_label(band: AgeBand) -> str:
         return f"{low}岁以上"
     if low == high:
         return f"{low}岁"
-    return f"{low}-{high}岁"
+    return f"{low}—{high}岁"
 
 
 def figure(count: int, total: int) -> dict[str, Any]:

@@ -20,7 +20,7 @@ def test_structure_page_draws_its_charts_and_tables(township, signed_in_page, li
     assert page.locator("#structure-total").inner_text() == "381"
     age_rows = page.locator('table[data-table="age_bands"] tbody tr')
     assert age_rows.all_inner_texts() == [
-        "30岁以下\t13\t3.41", "31-40岁\t115\t30.18", "41-50岁\t158\t41.47", "51岁以上\t95\t24.93",
+        "30岁以下\t13\t3.41", "31—40岁\t115\t30.18", "41—50岁\t158\t41.47", "51岁以上\t95\t24.93",
     ]
     assert errors == []
 

@@ -39,7 +39,7 @@ def test_structure_report_gives_the_published_township_table(township, officer, 
     assert city == report
     assert report["total"] == expected["total"] == 381
     assert list(_counts(report["age_bands"]).values()) == list(expected["age_bands"].values())
-    assert _counts(report["age_bands"]) == {"30岁以下": 13, "31-40岁": 115, "41-50岁": 158, "51岁以上": 95}
+    assert _counts(report["age_bands"]) == {"30岁以下": 13, "31—40岁": 115, "41—50岁": 158, "51岁以上": 95}
     assert _counts(report["gender"]) == expected["gender"] == {"男": 328, "女": 53}
     # The published 党员 figure counts 中共党员 and 中共预备党员 together: 366 + 3.
     assert report["political_status"]["中共党员"]["count"] == 366
@@ -65,8 +65,8 @@ def test_structure_report_gives_every_other_figure_of_the_township(township, off
     assert sum(report["age_histogram"].values()) == 381
     assert report["age_histogram"]["35"] == 8
     assert _counts(report["age_bands"]) == {
-        "30岁以下": 13, "31-35岁": 55, "36-40岁": 60, "41-45岁": 87, "46-50岁": 71,
-        "51-55岁": 45, "56岁以上": 50,
+        "30岁以下": 13, "31—35岁": 55, "36—40岁": 60, "41—45岁": 87, "46—50岁": 71,
+        "51—55岁": 45, "56岁以上": 50,
     }
     assert report["age_pyramid"]["男"][0] + report["age_pyramid"]["女"][0] == 13
     assert report["minority"] == {"count": 4, "percent": 1.05}
@@ -133,8 +133,8 @@ def test_structure_report_puts_35_and_36_in_their_bands(officer):
     scoped = _report(officer, unit=Unit.objects.get(path="平阳县"), age_bands=age_bands_from_cuts([35]))
 
     # then
-    assert default["age_bands"]["31-35岁"] == {"count": 2, "percent": 50.0}
-    assert default["age_bands"]["36-40岁"] == {"count": 2, "percent": 50.0}
+    assert default["age_bands"]["31—35岁"] == {"count": 2, "percent": 50.0}
+    assert default["age_bands"]["36—40岁"] == {"count": 2, "percent": 50.0}
     assert _counts(custom["age_bands"]) == {"35岁以下": 2, "36岁以上": 2}
     assert custom["age_pyramid"] == {"labels": ["35岁以下", "36岁以上"], "男": [2, 1], "女": [0, 1]}
     assert scoped["age_pyramid"] == custom["age_pyramid"]
@@ -223,7 +223,7 @@ def test_age_bands_follow_the_yixia_yishang_convention():
     # then
     assert bands == DEFAULT_AGE_BANDS
     assert [age_band_label(band) for band in bands] == [
-        "30岁以下", "31-35岁", "36-40岁", "41-45岁", "46-50岁", "51-55岁", "56岁以上",
+        "30岁以下", "31—35岁", "36—40岁", "41—45岁", "46—50岁", "51—55岁", "56岁以上",
     ]
 
 

@@ -12,7 +12,7 @@ TOWNSHIP_QUERY = {"as_of": TOWNSHIP_AS_OF.isoformat(), "bands": TOWNSHIP_BANDS}
 
 def _expected_tables(expected):
     """The published figures, keyed by the headings of the tables that show them."""
-    age_labels = ["30岁以下", "31-40岁", "41-50岁", "51岁以上"]
+    age_labels = ["30岁以下", "31—40岁", "41—50岁", "51岁以上"]
     return {
         "总体情况": {"总人数": expected["total"]},
         "年龄结构": dict(zip(age_labels, expected["age_bands"].values())),
@@ -62,7 +62,7 @@ def test_structure_page_defaults_to_today_and_the_default_bands(township, signed
     assert response.status_code == 200
     tables = _html_tables(response.content.decode())
     assert list(tables["年龄结构"]) == [
-        "30岁以下", "31-35岁", "36-40岁", "41-45岁", "46-50岁", "51-55岁", "56岁以上",
+        "30岁以下", "31—35岁", "36—40岁", "41—45岁", "46—50岁", "51—55岁", "56岁以上",
     ]
     assert tables["总体情况"]["总人数"] == 381
 
