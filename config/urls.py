@@ -16,4 +16,5 @@ urlpatterns = [
     path("plans/", include("cadres.plans.urls")),
     path("audit/", include("cadres.audit.urls")),
     path("jobs/", include("cadres.jobs.urls")),
+    path("appointment-forms/", include("cadres.appointment_forms.urls")),
 ]

@@ -34,6 +34,7 @@ class JobKind:
 ROSTER_CHECK = "roster_check"
 ROSTER_IMPORT = "roster_import"
 ROSTER_EXPORT = "roster_export"
+APPOINTMENT_FORMS_BATCH = "appointment_forms_batch"
 
 KINDS: dict[str, JobKind] = {
     kind.name: kind
@@ -46,6 +47,8 @@ KINDS: dict[str, JobKind] = {
                 "people/partials/import_result.html", is_import=True),
         JobKind(ROSTER_EXPORT, "导出名册", "cadres.people.jobs.roster_export_run",
                 "people/partials/export_result.html", progress_unit="人"),
+        JobKind(APPOINTMENT_FORMS_BATCH, "生成任免审批表", "cadres.appointment_forms.jobs.batch_run",
+                "appointment_forms/partials/batch_result.html", progress_unit="份"),
     )
 }
 IMPORT_KINDS = tuple(name for name, kind in KINDS.items() if kind.is_import)

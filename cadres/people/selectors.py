@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
@@ -82,7 +83,7 @@ def person_list(*, actor: Any, filters: Mapping[str, Any], sort: str = "") -> Qu
     sort = sort or filters.get("sort") or ""
     people = Person.objects.restrict(actor, "view").select_related("unit")
     if text := "".join((filters.get("q") or "").split()):
-        people = people.filter(_name_q(text))
+        people = people.filter(_name_q(text, vendor=connections[people.db].vendor))
     if title := (filters.get("post_title") or "").strip():
         people = people.filter(post_title__contains=title)
     if unit := filters.get("unit"):
@@ -125,17 +126,46 @@ _ID_NUMBER = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
 _INITIALS = re.compile(r"^[A-Za-z]+$")
 
 
-def _name_q(text: str) -> Q:
+def _name_q(text: str, *, vendor: str = "") -> Q:
     """q: a whole 身份证号 matches the number; Latin letters the start of the 拼音首字母 (as a
     range, so the index on name_initials serves it on both databases: "zs" ≤ initials < "zt");
-    else part of the name."""
+    else part of the name: on PostgreSQL first by the name's characters (NameHasChars, which
+    the GIN index person_name_chars_idx serves), then by the substring itself, so that both
+    databases find exactly the same people."""
     if _ID_NUMBER.match(text):
         return Q(id_number=text.upper())
     if _INITIALS.match(text):
         start = text.lower()
         end = start[:-1] + chr(ord(start[-1]) + 1)
         return Q(name_initials__gte=start, name_initials__lt=end)
+    if vendor == "postgresql":
+        return Q(NameHasChars(text)) & Q(name__contains=text)
     return Q(name__contains=text)
+
+
+class NameHasChars(Func):
+    """Whether the person's name has every character of `text` (PostgreSQL only):
+    `string_to_array(name::text, NULL) @> ARRAY[…]`, the expression of the GIN index
+    person_name_chars_idx (migration 0008). A name search is a substring of 1–4 Chinese
+    characters, which neither a B-tree nor pg_trgm (three characters at least) serves; the
+    index finds the names with the characters, and `name LIKE '%text%'` keeps those with the
+    substring. SQLite has no such index: there the search is the LIKE alone.
+
+    The LIKE stays for a single character too, though having it is containing it: the planner
+    multiplies the two conditions' estimates, so that it reads the matches from the index and
+    sorts them; with the index's estimate alone it walks an ordering's index instead, and a
+    姓氏笔画 order puts a surname's people together, far from the start (measured at 1M on
+    PostgreSQL: 45 ms by the index, 290 ms by the ordering's for 姓名 contains 王)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, text: str) -> None:
+        super().__init__(F("name"), Value(sorted(set(text))))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        name_sql, name_params = compiler.compile(self.source_expressions[0])
+        chars_sql, chars_params = compiler.compile(self.source_expressions[1])
+        return f"string_to_array({name_sql}::text, NULL) @> {chars_sql}::text[]", [*name_params, *chars_params]
 
 
 # Orderings -----------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "cadres.plans",
     "cadres.jobs",
     "cadres.records",
+    "cadres.appointment_forms",
+    "cadres.ballots",
 ]
 
 MIDDLEWARE = [
