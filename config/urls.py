@@ -17,4 +17,5 @@ urlpatterns = [
     path("audit/", include("cadres.audit.urls")),
     path("jobs/", include("cadres.jobs.urls")),
     path("appointment-forms/", include("cadres.appointment_forms.urls")),
+    path("ballots/", include("cadres.ballots.urls")),
 ]

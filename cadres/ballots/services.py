@@ -446,6 +446,30 @@ def _throttle_fail(vote_id: int, client_key: str) -> None:
         row.save()
 
 
+def code_check(*, vote: Vote | int, code: str, client: str = "") -> str:
+    """Before the voter sees the ballot (the voter page's first step): whether the code may cast
+    in this vote, without using it. Returns the code's voter group name. Refusals raise
+    ValidationError as `ballot_cast` does (throttled, closed, invalid_code, code_used); an
+    unknown code counts as a failed guess for the client, exactly as in a cast."""
+    vote_id = vote if isinstance(vote, int) else vote.pk
+    client_key = _client_key(vote_id, client)
+    _throttle_check(vote_id, client_key)
+    found = Vote.objects.filter(pk=vote_id).values_list("status", flat=True).first()
+    if found is None:
+        raise ValidationError(INVALID_CODE, code="invalid_code")
+    if found != VoteStatus.OPEN:
+        raise ValidationError(NOT_OPEN.get(found, CLOSED), code="closed")
+    row = (VotingCode.objects.filter(vote_id=vote_id, code_hash=code_hash(vote_id, code))
+           .values_list("is_used", "group__name").first())
+    if row is None:
+        _throttle_fail(vote_id, client_key)
+        raise ValidationError(INVALID_CODE, code="invalid_code")
+    is_used, group_name = row
+    if is_used:
+        raise ValidationError(CODE_USED, code="code_used")
+    return str(group_name)
+
+
 def ballot_cast(*, vote: Vote | int, code: str, content: Any, client: str = "") -> str:
     """Cast one ballot with a one-time code; returns the receipt.
 

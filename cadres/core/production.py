@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from gunicorn.glogging import Logger
 
 # Django's own bar for a key (django.core.checks.security.base): length and variety.
 SECRET_KEY_MIN_LENGTH = 50
@@ -129,3 +130,18 @@ def production_wsgi(application: Callable[..., Iterable[bytes]]) -> Callable[...
     require_production_settings()
     header = getattr(settings, "CADRES_REAL_IP_HEADER", "")
     return ClientAddressFromProxy(application, header) if header else application
+
+
+# Paths whose requests are never written to the access log: the voters' pages of a secret
+# ballot, where a time and an address per cast could help link a voter to a ballot.
+UNLOGGED_PATH_PREFIXES = ("/ballots/v/",)
+
+
+
+class BallotSilentLogger(Logger):
+    """gunicorn's logger, without access-log lines for UNLOGGED_PATH_PREFIXES."""
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        if str(environ.get("PATH_INFO", "")).startswith(UNLOGGED_PATH_PREFIXES):
+            return
+        super().access(resp, req, environ, request_time)

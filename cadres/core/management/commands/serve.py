@@ -95,6 +95,8 @@ class Command(BaseCommand):
             "max_requests": 1000,
             "max_requests_jitter": 100,
             "accesslog": "-",
+            # Leaves out the voters' pages of a secret ballot (see BallotSilentLogger).
+            "logger_class": "cadres.core.production.BallotSilentLogger",
             "errorlog": "-",
             "loglevel": "info",
             "proc_name": "cadres",
