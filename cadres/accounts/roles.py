@@ -1,5 +1,5 @@
 """The default roles as they stand after the migrations (0003 created them, 0005 gave them
-permission codes): used to recreate them where a test flushed the database, and the table the
+permission codes, 0007 the ballot codes): used to recreate them where a test flushed the database, and the table the
 README documents. A deployment edits its roles on the 角色 pages; this is not read at runtime.
 """
 
@@ -9,6 +9,13 @@ RECORDS = ["people.view", "people.change", "people.import", "people.export", "or
 ANALYSIS = ["analytics.view", "plans.view"]
 OFFICER = [*RECORDS, *ANALYSIS, "people.view_sensitive", "people.export_sensitive",
            "org.change", "plans.change"]
+# Secret ballots (cadres.ballots): the cadre office runs the votes and counts them with the
+# supervision office as scrutineers; leaders read released results.
+BALLOT_CODES = {
+    "cadre_office": ["ballots.manage", "ballots.scrutinize", "ballots.view"],
+    "supervision": ["ballots.scrutinize", "ballots.view"],
+    "leader": ["ballots.view"],
+}
 
 # code, name, description, permission codes, role attributes
 DEFAULT_ROLES: list[tuple[str, str, str, list[str], dict[str, bool]]] = [
@@ -16,12 +23,14 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str], dict[str, bool]]] = [
      [*RECORDS, *ANALYSIS, "org.change", "plans.change", "audit.view", "audit.export",
       "accounts.manage"],
      {"all_units": True, "requires_two_factor": True}),
-    ("cadre_office", "干部科", "管理范围内干部的信息、分析和选拔任用", OFFICER,
+    ("cadre_office", "干部科", "管理范围内干部的信息、分析和选拔任用",
+     [*OFFICER, *BALLOT_CODES["cadre_office"]],
      {"requires_two_factor": True}),
     ("supervision", "干部监督科", "干部监督、12380举报受理，查阅审计记录",
-     [*OFFICER, "reports.view", "audit.view", "audit.export"], {"requires_two_factor": True}),
+     [*OFFICER, "reports.view", "audit.view", "audit.export", *BALLOT_CODES["supervision"]],
+     {"requires_two_factor": True}),
     ("unit_clerk", "单位信息员", "维护本单位干部信息", RECORDS, {}),
-    ("leader", "领导", "查看分析和规划（只读）", ANALYSIS, {}),
+    ("leader", "领导", "查看分析和规划（只读）", [*ANALYSIS, *BALLOT_CODES["leader"]], {}),
     ("committee", "委员", "参加票决", [], {}),
     ("inspection", "考察组成员", "查看考察对象信息（按考察任务授权）",
      ["people.view", "people.export", "org.view"], {}),

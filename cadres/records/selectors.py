@@ -79,10 +79,23 @@ def unit_resume_name(unit: Unit) -> str:
 
 
 def post_resume_text(assignment: Assignment, *, within: Unit | None = None) -> str:
-    """A post as 简历 write it (青岚县水利局局长); `within` the same unit, the title alone."""
-    if within is not None and assignment.unit_id == within.pk and assignment.title:
-        return assignment.title
-    return join_names(unit_resume_name(assignment.unit), assignment.title)
+    """A post as 简历 write it (青岚县水利局局长); `within` the same unit, the title alone.
+
+    A title that names its organ from an administrative unit above (县委常委、县委办主任 in
+    青岚县/县委办公室: it starts with 县, the last character of 青岚县) is written after that unit
+    alone — 青岚县委常委、县委办主任, not 青岚县委办公室县委常委、县委办主任."""
+    title = assignment.title.strip()
+    if within is not None and assignment.unit_id == within.pk and title:
+        return title
+    parts = assignment.unit.path.split(PATH_SEPARATOR)
+    for depth in range(len(parts) - 2, -1, -1):
+        level = parts[depth][-1:]
+        if title[:1] == level and level in ADMINISTRATIVE_SUFFIXES:
+            ancestor = ""
+            for part in parts[:depth + 1]:
+                ancestor = join_names(ancestor, part)
+            return join_names(ancestor, title)
+    return join_names(unit_resume_name(assignment.unit), title)
 
 
 # --- 简历 ----------------------------------------------------------------------------------

@@ -115,3 +115,18 @@ def test_notes_typed_with_their_brackets_are_not_wrapped_again(county, cadre):
                                  notes="（其间：2001.09--2003.07辅修法学）\n其间：2002.07参加社会实践")
     first = resume_lines(cadre)[0]
     assert first.notes == ["（其间：2001.09--2003.07辅修法学）", "（其间：2002.07参加社会实践）"]
+
+
+@pytest.mark.parametrize(("unit", "title", "text"), [
+    ("water", "县委常委、县水利局局长", "青岚县委常委、县水利局局长"),  # names its organ from 青岚县
+    ("water", "局长", "青岚县水利局局长"),
+    ("water", "县长", "青岚县县长"),
+    ("east", "镇长", "青岚县东坑镇镇长"),  # 镇 is the unit itself, not a unit above
+    ("east", "党委书记", "青岚县东坑镇党委书记"),
+    ("top", "县委副书记、县长", "青岚县委副书记、县长"),
+])
+def test_a_title_that_names_its_organ_from_a_unit_above_follows_that_unit(county, cadre, unit, title, text):
+    from cadres.records.selectors import post_resume_text
+
+    post = appoint(cadre, county[unit], title, month(2023, 4))
+    assert post_resume_text(post) == text
