@@ -21,18 +21,26 @@ services that own each part of the file, so each change is audited where it alwa
 Values missing or empty in the file leave the record's value as it is (a received form never
 clears the record). Each file is taken whole or not at all (a transaction per file), and one
 event per imported file (file name, SHA-256) is recorded with the person as subject.
+
+Many files at once (BULK_FROM_FILES on) take a bulk path for the people not yet on record (see
+_import_many): planned first without writing, then written in one transaction through the bulk
+writers of the same modules (org.services.people_create_many, records.services.
+records_create_many, people.services.person_photos_set_many), with the same records, report
+and events; files about people on record still go one by one through the services above.
 """
 
+import collections
 import datetime as dt
+import functools
 import hashlib
 import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -47,14 +55,16 @@ from cadres.appointment_forms.lrmx import (
     lrmx_write,
 )
 from cadres.audit.actions import register
-from cadres.audit.services import record
+from cadres.audit.models import AuditAction
+from cadres.audit.services import record, record_many
 from cadres.core import codes
 from cadres.core.dates import format_month
-from cadres.core.idcard import parse_id_number
+from cadres.core.idcard import InvalidIdNumber, parse_id_number
 from cadres.org import services as org_services
 from cadres.org.models import PATH_SEPARATOR, Assignment, PostSource, Unit
 from cadres.people import services as people_services
 from cadres.people.models import Person, Relative
+from cadres.people.names import name_keys
 from cadres.people.services import ID_NUMBER_OUT_OF_SCOPE
 from cadres.records import selectors as record_selectors
 from cadres.records import services as record_services
@@ -230,6 +240,7 @@ def _shown(name: str, value: Any) -> str:
     return codes.name_for(table, value) if table else str(value)
 
 
+@functools.cache
 def _label(name: str) -> str:
     return str(getattr(Person._meta.get_field(name), "verbose_name", name))
 
@@ -385,13 +396,28 @@ def _clean_path(unit_path: str | None) -> str:
     return PATH_SEPARATOR.join(part.strip() for part in (unit_path or "").split(PATH_SEPARATOR) if part.strip())
 
 
+@dataclass
+class _NewInBatch:
+    """What the import of many files knows before planning a file of a person not on record:
+    the refusal of the unit (the same for every file) and whether the unit exists."""
+
+    unit_refused: str
+    unit_exists: bool
+    # The people on record holding the batch's 身份证号 (read at once).
+    id_holders: dict[str, Person] = field(default_factory=dict)
+
+
 def _plan_file(
     actor: Any, form: AppointmentForm, file_name: str, *, unit_path: str | None, rank: str | None, lock: bool,
+    new_in_batch: _NewInBatch | None = None,
 ) -> _Plan:
     result = FileResult(file_name=file_name, status=UNCHANGED, person_name=form.name)
     plan = _Plan(form=form, file_name=file_name, result=result)
-    unit_refused = _unit_refused(actor, unit_path)
-    person = person_match(actor, form, file_name, lock=lock, unit_refused=unit_refused)
+    if new_in_batch is not None:
+        unit_refused, person = new_in_batch.unit_refused, None
+    else:
+        unit_refused = _unit_refused(actor, unit_path)
+        person = person_match(actor, form, file_name, lock=lock, unit_refused=unit_refused)
     plan.person = person
     if person is None and unit_refused:
         if form.id_number:
@@ -399,7 +425,7 @@ def _plan_file(
         raise ImportRefused(f"文件“{file_name}”：{unit_refused}")
     values = person_values(form, file_name, current=person)
     if person is None:
-        _plan_new_person(actor, plan, values, unit_path=unit_path, rank=rank)
+        _plan_new_person(actor, plan, values, unit_path=unit_path, rank=rank, new_in_batch=new_in_batch)
     else:
         result.person_id = person.pk
         result.person_name = person.name
@@ -432,7 +458,7 @@ def _plan_file(
 
 
 def _plan_new_person(actor: Any, plan: _Plan, values: dict[str, Any], *, unit_path: str | None,
-                     rank: str | None) -> None:
+                     rank: str | None, new_in_batch: _NewInBatch | None = None) -> None:
     form, file_name, result = plan.form, plan.file_name, plan.result
     path = _clean_path(unit_path)
     if not path:
@@ -446,10 +472,11 @@ def _plan_new_person(actor: Any, plan: _Plan, values: dict[str, Any], *, unit_pa
                           ("ethnicity", "MinZu（民族）")):
         if not values.get(name):
             raise ImportRefused(f"文件“{file_name}”：新增干部须有{element}，文件中为空")
-    if problems := people_services.person_identity_errors(
-        id_number=values.get("id_number", ""), birth_date=values["birth_date"],
-        birth_day_known=values.get("birth_day_known", False), sex=values["sex"], actor=actor,
-    ):
+    checked = {"id_number": values.get("id_number", ""), "birth_date": values["birth_date"],
+               "birth_day_known": values.get("birth_day_known", False), "sex": values["sex"], "actor": actor}
+    if problems := (people_services.person_identity_errors(**checked) if new_in_batch is None else
+                    people_services.person_identity_errors_known_holders(**checked,
+                                                                         holders=new_in_batch.id_holders)):
         raise ImportRefused(f"文件“{file_name}”：" + "；".join(problems))
     values.setdefault("birth_day_known", False)
     plan.person_changes = values
@@ -471,7 +498,7 @@ def _plan_new_person(actor: Any, plan: _Plan, values: dict[str, Any], *, unit_pa
     plan.title = title[:100]
     running = [line for line in form.resume if line.ended_on is None]
     plan.post_since = running[-1].started_on if running else None
-    if not Unit.objects.filter(path=path).exists():
+    if not (new_in_batch.unit_exists if new_in_batch is not None else Unit.objects.filter(path=path).exists()):
         result.notes.append(f"单位“{path}”不存在，将新建")
     result.changes += [FieldChange("单位", "", path), FieldChange("职务", "", plan.title),
                        FieldChange("职务层次", "", codes.name_for("rank", plan.rank))]
@@ -750,17 +777,32 @@ def form_import_one(
     return plan.result
 
 
+# Batches of at least this many files (not a dry run) are imported by _import_many.
+BULK_FROM_FILES = 20
+_REFUSALS = (LrmxRejected, ImportRefused, ValidationError, PermissionDenied, people_services.PhotoRejected)
+
+
+def bulk_by_default(count: int) -> bool:
+    """Whether `count` files take the bulk path unless told."""
+    return count >= BULK_FROM_FILES
+
+
 def lrmx_import(
     *, actor: Any, files: Iterable[tuple[str, bytes]], unit_path: str | None, dry_run: bool,
-    rank: str | None = None,
+    rank: str | None = None, bulk: bool | None = None,
 ) -> "ImportReport":
     """Import 任免审批表 files (LRMX or Word), each whole or not at all; `dry_run` writes nothing.
     `files` are (file name, content); `unit_path` places the people not yet on record (created
-    when missing); `rank` is their 职务层次 (DEFAULT_RANK when not given)."""
+    when missing); `rank` is their 职务层次 (DEFAULT_RANK when not given). `bulk` chooses the
+    path (default: bulk_by_default); both give the same records, audit and report."""
+    files = list(files)
     report = ImportReport(dry_run=dry_run)
     if actor is not None and not can_import_roster(actor):
         report.files = [FileResult(file_name=name, status=REFUSED, error=f"文件“{name}”：{NOT_ALLOWED}")
                         for name, _ in files]
+        return report
+    if not dry_run and (bulk if bulk is not None else bulk_by_default(len(files))):
+        report.files = _import_many(actor, files, unit_path=unit_path, rank=rank)
         return report
     # A transaction per file, not one for the lot with a savepoint per file: on PostgreSQL more
     # than 64 subtransactions in one transaction (each service's atomic block is one) make every
@@ -769,6 +811,272 @@ def lrmx_import(
         report.files.append(form_import_one(actor=actor, content=content, file_name=file_name,
                                             unit_path=unit_path, rank=rank, dry_run=dry_run))
     return report
+
+
+# --- many files at once ----------------------------------------------------------------------
+#
+# The files about people not on record, whose 身份证号 and 姓名 + 出生年月 no other file of the
+# batch and no one on record shares, are planned first (no writes; the plan of a new person
+# needs no reading of the database), each new person and file rows checked by full_clean() in
+# memory and the photos processed on a pool of processes; then they are written in one
+# transaction: the people with their posts by org.services.people_create_many, the 简历, 考核 and
+# family rows by records.services.records_create_many, the photos by
+# people.services.person_photos_set_many, the events in bulk. A file refused while planning
+# writes nothing and is reported by name. Every other file — a person on record, a 身份证号 or
+# 姓名 + 出生年月 on record or shared within the batch (the second file may be about the person
+# the first creates), every file when new people may not be added — goes through
+# form_import_one afterwards, in the order given, as a single import would. Should the bulk
+# transaction fail (a constraint the database checks, a row written meanwhile), it writes
+# nothing and its files go through form_import_one as well.
+
+
+# The person's current-post columns, which org.services writes from his first post.
+_POST_COLUMNS = ("unit", "post_title", "rank", "is_team_member", "post_started_on")
+
+
+@dataclass
+class _NewFile:
+    position: int
+    plan: _Plan
+    sha256: str
+    file_format: str
+    person: Person
+    rows: list[models.Model]
+    photo: "people_services.StoredPhoto | None" = None
+
+
+def _name_birth_key(form: AppointmentForm) -> tuple[str, int, int] | None:
+    """姓名 + 出生年月 as the file is matched by them (None: not matched by name)."""
+    return (form.name, form.birth_month.year, form.birth_month.month) if form.birth_month is not None else None
+
+
+def _name_birth_keys(form: AppointmentForm) -> set[tuple[str, int, int]]:
+    """The 姓名 + 出生年月 the file is matched by, and the one a person it creates gets (the
+    出生年月 from the 身份证号 when the file has none): another file with either is about the same
+    person, maybe."""
+    keys = set()
+    if (key := _name_birth_key(form)) is not None:
+        keys.add(key)
+    elif form.id_number:
+        try:
+            born = parse_id_number(form.id_number).birth_date
+        except InvalidIdNumber:
+            return keys
+        keys.add((form.name, born.year, born.month))
+    return keys
+
+
+def _on_record(actor: Any, forms: list[AppointmentForm]) -> tuple[set[str], set[tuple[str, int, int]]]:
+    """The forms' 身份证号 on anyone's record, and their 姓名 + 出生年月 among the people the
+    actor may change: a file with either is not planned as a new person here."""
+    numbers = list({form.id_number for form in forms if form.id_number})
+    names = list({form.name for form in forms if form.birth_month is not None})
+    held: set[str] = set()
+    keys: set[tuple[str, int, int]] = set()
+    for start in range(0, len(numbers), 2000):
+        held.update(Person.objects.filter(id_number__in=numbers[start:start + 2000])
+                    .values_list("id_number", flat=True))
+    changeable = _people_actor_may_change(actor).order_by()
+    for start in range(0, len(names), 2000):
+        for name, birth in changeable.filter(name__in=names[start:start + 2000]).values_list("name", "birth_date"):
+            if birth is not None:
+                keys.add((name, birth.year, birth.month))
+    return held, keys
+
+
+def _new_person_in_memory(plan: _Plan) -> tuple[Person, list[models.Model]]:
+    """The new person's own fields (his post is org.services' to write) and the rows of the
+    file, as the services would build them; the person and the post he gets checked as
+    full_clean() checks them (the unit is not written yet)."""
+    fields = {**plan.person_changes, "highest_education": codes.highest_education(
+        plan.person_changes.get("full_time_education", ""), plan.person_changes.get("in_service_education", ""))}
+    person = Person(**fields, **name_keys(fields.get("name", "")))
+    person.full_clean(exclude=[*_POST_COLUMNS], validate_unique=False, validate_constraints=False)
+    errors: dict[str, list[str]] = {}
+    for model, name, value in ((Person, "post_title", plan.title), (Person, "rank", plan.rank),
+                               (Person, "post_started_on", plan.post_since), (Assignment, "title", plan.title),
+                               (Assignment, "rank", plan.rank), (Assignment, "started_on", plan.post_since)):
+        try:
+            model._meta.get_field(name).clean(value, None)  # type: ignore[union-attr]
+        except ValidationError as error:
+            errors.setdefault(name, error.messages)
+    if errors:
+        raise ValidationError(errors)
+    rows: list[models.Model] = [
+        ResumeEntry(person=person, kind=values["kind"], started_on=values["started_on"],
+                    ended_on=values["ended_on"], text=values["text"].strip(), notes=values["notes"].strip())
+        for values in plan.resume_create
+    ]
+    rows += [Relative(person=person, sort_order=order, **{
+        **values, "relation": values["relation"].strip(), "name": values["name"].strip(),
+        "work_unit_and_post": values["work_unit_and_post"].strip()})
+        for order, values in enumerate(plan.relatives_create, start=1)]
+    rows += [AnnualAssessment(person=person, year=year, grade=grade) for year, grade in plan.assessments_create]
+    # The rows are checked by records_create_many before it writes.
+    return person, rows
+
+
+def _import_many(actor: Any, files: list[tuple[str, bytes]], *, unit_path: str | None,
+                 rank: str | None) -> list[FileResult]:
+    results: list[FileResult | None] = [None] * len(files)
+    read: list[tuple[int, AppointmentForm, str, str]] = []
+    for position, (file_name, content) in enumerate(files):
+        sha256 = hashlib.sha256(content).hexdigest()
+        try:
+            form, file_format = form_read(content, file_name=file_name)
+        except _REFUSALS as error:
+            results[position] = FileResult(file_name=file_name, status=REFUSED, error=_error_text(file_name, error),
+                                           sha256=sha256)
+            continue
+        read.append((position, form, file_format, sha256))
+    later: list[int] = []
+    new_files: list[_NewFile] = []
+    path = _clean_path(unit_path)
+    unit_refused = _unit_refused(actor, unit_path)
+    if not path or unit_refused:
+        later = [position for position, *_ in read]
+    else:
+        held, keys = _on_record(actor, [form for _, form, _, _ in read])
+        numbers = collections.Counter(form.id_number for _, form, _, _ in read if form.id_number)
+        name_births = collections.Counter(key for _, form, _, _ in read for key in _name_birth_keys(form))
+        batch = _NewInBatch(unit_refused="", unit_exists=Unit.objects.filter(path=path).exists())
+        eligible = []
+        for position, form, file_format, sha256 in read:
+            key = _name_birth_key(form)
+            if (form.id_number and (form.id_number in held or numbers[form.id_number] > 1)) or (
+                    key is not None and key in keys) or any(name_births[each] > 1 for each in _name_birth_keys(form)):
+                later.append(position)
+            else:
+                eligible.append((position, form, file_format, sha256))
+        # The photos are processed on other processes while the files are planned here.
+        with people_services.PhotosProcessing([form.photo for _, form, _, _ in eligible if form.photo]) as processing:
+            for position, form, file_format, sha256 in eligible:
+                file_name = files[position][0]
+                try:
+                    plan = _plan_file(actor, form, file_name, unit_path=unit_path, rank=rank, lock=False,
+                                      new_in_batch=batch)
+                    person, rows = _new_person_in_memory(plan)
+                except _REFUSALS as error:
+                    results[position] = FileResult(file_name=file_name, status=REFUSED,
+                                                   error=_error_text(file_name, error), sha256=sha256)
+                    continue
+                # The first new person creates the unit; the files after him find it.
+                batch.unit_exists = True
+                new_files.append(_NewFile(position, plan, sha256, file_format, person, rows))
+            processed = dict(zip([position for position, form, _, _ in eligible if form.photo],
+                                 processing.results()))
+        kept_photos: set[str] = set()
+        try:
+            kept_photos = _write_planned(actor, new_files, processed, results, later, path)
+        finally:
+            # The stored photos no person of the batch got.
+            people_services.PhotosProcessing.discard(
+                photo for photo in processed.values()
+                if isinstance(photo, people_services.StoredPhoto) and photo.name not in kept_photos)
+    for position in sorted(later):
+        file_name, content = files[position]
+        results[position] = form_import_one(actor=actor, content=content, file_name=file_name,
+                                            unit_path=unit_path, rank=rank)
+    assert all(result is not None for result in results)
+    return cast(list[FileResult], results)
+
+
+def _write_planned(
+    actor: Any, new_files: list[_NewFile], processed: dict[int, Any], results: list[FileResult | None],
+    later: list[int], path: str,
+) -> set[str]:
+    """Write the planned new people (see _write_new): their results set, a file refused set
+    as refused, the files of a batch the database refuses added to `later`. Returns the names
+    of the stored photos the people got."""
+    kept: set[str] = set()
+    for new in new_files:
+        if not new.plan.photo:
+            continue
+        photo = processed[new.position]
+        if isinstance(photo, people_services.PhotoRejected):
+            results[new.position] = FileResult(file_name=new.plan.file_name, status=REFUSED,
+                                               error=_error_text(new.plan.file_name, photo), sha256=new.sha256)
+        else:
+            new.photo = photo
+    new_files = [new for new in new_files if results[new.position] is None]
+    written = _write_new(actor, new_files, path) if new_files else True
+    if isinstance(written, record_services.RowsRejected):
+        # Files with a row records_create_many refuses are refused; the others go again.
+        refused = {id(row): error for row, error in written.rejected}
+        going = []
+        for new in new_files:
+            row_error = next((refused[id(row)] for row in new.rows if id(row) in refused), None)
+            if row_error is None:
+                going.append(new)
+            else:
+                results[new.position] = FileResult(file_name=new.plan.file_name, status=REFUSED,
+                                                   error=_error_text(new.plan.file_name, row_error),
+                                                   sha256=new.sha256)
+        new_files = going
+        written = _write_new(actor, new_files, path) if new_files else True
+    if written is not True:
+        later += [new.position for new in new_files]
+    else:
+        kept = {new.photo.name for new in new_files if new.photo is not None}
+        for new in new_files:
+            result = new.plan.result
+            result.person_id, result.person_name, result.sha256 = new.person.pk, new.person.name, new.sha256
+            results[new.position] = result
+    return kept
+
+
+def _write_new(actor: Any, new_files: list[_NewFile], path: str) -> "bool | record_services.RowsRejected":
+    """Write the planned new people and their files in one transaction; nothing is written
+    when any of it is refused: RowsRejected when rows are, else False."""
+    drafts = [new.person for new in new_files]
+    try:
+        with transaction.atomic():
+            unit = _unit_for(actor, path)
+            skipped = {"created_at", "updated_at",
+                       *(cast(models.Field, Person._meta.get_field(name)).attname for name in _POST_COLUMNS)}
+            columns: dict[str, list[Any]] = {}
+            for model_field in Person._meta.concrete_fields:
+                if model_field.primary_key or model_field.attname in skipped:
+                    continue
+                values = [getattr(draft, model_field.attname) for draft in drafts]
+                if isinstance(model_field, models.FileField):
+                    values = [value.name or "" for value in values]
+                columns[model_field.attname] = values
+            # The first post of each, from which org.services sets his current-post columns.
+            count = len(new_files)
+            columns.update({"unit_id": [unit.pk] * count, "post_title": [new.plan.title for new in new_files],
+                            "rank": [new.plan.rank for new in new_files], "is_team_member": [False] * count,
+                            "post_started_on": [new.plan.post_since for new in new_files]})
+            ids = org_services.people_create_many(columns=columns, count=count, source=PostSource.LRMX)
+            created = Person.objects.select_related("unit").in_bulk(list(ids))
+            for new, pk in zip(new_files, ids):
+                new.person = created[pk]
+                for row in new.rows:
+                    row.person = new.person  # type: ignore[attr-defined]
+            people = [new.person for new in new_files]
+            record_many(actor=actor, action=AuditAction.PERSON_CREATED, items=[
+                (person, {"name": [None, person.name], "unit": [None, unit.path], "title": [None, person.post_title],
+                          "rank": [None, person.rank], "is_team_member": [None, False],
+                          **({"started_on": [None, person.post_started_on]} if person.post_started_on else {}),
+                          "document": "", "source": PostSource.LRMX})
+                for person in people
+            ])
+            record_services.records_create_many(actor=actor, rows=[row for new in new_files for row in new.rows])
+            people_services.person_photos_set_many(
+                actor=actor, photos=[(new.person, new.photo) for new in new_files if new.photo is not None])
+            imported = [(new.person, {"file_name": new.plan.file_name, "sha256": new.sha256,
+                                      "format": new.file_format, "result": NEW}) for new in new_files]
+            record_many(actor=actor, action=AppointmentFormAction.FORM_IMPORTED, items=imported,
+                        targets=[(new.person, new.plan.file_name) for new in new_files])
+    except (DatabaseError, ValidationError, PermissionDenied, people_services.PhotoRejected) as error:
+        for new, draft in zip(new_files, drafts):
+            new.person = draft
+            for row in new.rows:
+                row.pk = None
+                row.person = draft  # type: ignore[attr-defined]
+                row._state.adding, row._state.db = True, None
+        return error if isinstance(error, record_services.RowsRejected) else False
+    return True
 
 
 # --- export ----------------------------------------------------------------------------------

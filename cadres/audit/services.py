@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import models, transaction
@@ -127,9 +127,12 @@ def record_many(
     action: str,
     items: Iterable[tuple[models.Model, dict[str, Any]]],
     batch: AuditEvent | None = None,
+    targets: Sequence[tuple[models.Model, str]] | None = None,
 ) -> int:
     """Append one event per (subject, changes) pair, written in bulk: each names its subject
     (a person, a unit) and links to `batch`, the event of the whole change (an import).
+    `targets`, when given, holds each event's target and target label in the same order (a
+    row of the person's file, say); otherwise the subject is the target.
 
     Returns how many events were written.
     """
@@ -148,13 +151,17 @@ def record_many(
     rows = []
     # The hashed fields as entry_fields() gives them for the stored row (the target is the
     # subject; optional fields only when set), without building model instances.
-    for subject, changes in items:
+    for position, (subject, changes) in enumerate(items):
         subject_type, subject_id, subject_label = _reference(subject)
+        if targets is None:
+            target_type, target_id, target_label = subject_type, subject_id, subject_label
+        else:
+            target_type, target_id, target_label = _reference(*targets[position])
         changes = changes or {}
         fields: dict[str, Any] = {
             "occurred_at": occurred_at, "actor_id": actor_id, "actor_name": actor_name,
-            "action": action, "target_type": subject_type, "target_id": subject_id,
-            "target_label": subject_label, "changes": changes,
+            "action": action, "target_type": target_type, "target_id": target_id,
+            "target_label": target_label, "changes": changes,
         }
         optional = {"subject_type": subject_type, "subject_id": subject_id,
                     "subject_label": subject_label, "request_id": request_id,
@@ -172,7 +179,7 @@ def record_many(
             fields["changes"] = _json_ready(changes)
             entry_hash = entry_digest(previous_hash=previous, fields=fields)
             stored = json.dumps(fields["changes"], ensure_ascii=False)
-        rows.append((now, actor_id, actor_name, action, subject_type, subject_id, subject_label,
+        rows.append((now, actor_id, actor_name, action, target_type, target_id, target_label,
                      subject_type, subject_id, subject_label, request_id, batch_id, stored,
                      previous, entry_hash))
         previous = entry_hash

@@ -13,14 +13,15 @@ system (a command run without --user), as for the other services.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 
 from cadres.accounts.permissions import can_open_dossier, has_permission
-from cadres.audit.services import record
+from cadres.audit.services import record, record_many
 from cadres.core.dates import format_month
 from cadres.people.models import Person, Relative
 from cadres.records.actions import RecordsAction
@@ -246,3 +247,102 @@ def relative_update(*, actor: Any, relative: Relative, **fields: Any) -> Relativ
 def relative_delete(*, actor: Any, relative: Relative) -> None:
     _delete(actor=actor, row=relative, fields=RELATIVE_FIELDS,
             action=RecordsAction.RELATIVE_DELETED, family=True)
+
+
+# --- many rows at once (the import of many 任免审批表 files) -------------------------------------
+
+# The creating action and the fields of each kind of row.
+_CREATED: dict[type[models.Model], tuple[str, tuple[str, ...]]] = {
+    ResumeEntry: (RecordsAction.RESUME_ENTRY_CREATED, RESUME_ENTRY_FIELDS),
+    Award: (RecordsAction.AWARD_CREATED, AWARD_FIELDS),
+    AnnualAssessment: (RecordsAction.ASSESSMENT_CREATED, ASSESSMENT_FIELDS),
+    Relative: (RecordsAction.RELATIVE_CREATED, RELATIVE_FIELDS),
+}
+# Text fields the single-row creators strip (and the 身份证号 they upper-case).
+_STRIPPED = ("text", "notes", "name", "approved_by", "reason", "document", "remarks", "relation",
+             "work_unit_and_post")
+def _rows_record(*, actor: Any, action: str, events: list[tuple[models.Model, Person, dict[str, Any]]]) -> None:
+    """One event per row, in bulk: the row as target (its labels, and the masking of family
+    members, follow it), the person as subject."""
+    record_many(actor=actor, action=action, items=[(person, changes) for _, person, changes in events],
+                targets=[(row, _label(row)) for row, _, _ in events])
+
+
+class RowsRejected(ValidationError):
+    """Rows `records_create_many` refused before writing any: (row, its ValidationError)."""
+
+    def __init__(self, rejected: list[tuple[models.Model, ValidationError]]):
+        super().__init__([message for _, error in rejected for message in error.messages])
+        self.rejected = rejected
+
+
+def _row_check(row: models.Model) -> None:
+    """full_clean() in memory: the person is given as an instance, and the database checks
+    uniqueness as the rows are written; the 简历 entry's order of dates is checked here."""
+    row.full_clean(exclude=["person"], validate_unique=False, validate_constraints=False)
+    if isinstance(row, ResumeEntry) and row.ended_on is not None and row.ended_on < row.started_on:
+        constraint = next(c for c in ResumeEntry._meta.constraints if c.name == "resume_entry_ends_after_start")
+        raise ValidationError(str(constraint.violation_error_message))
+
+
+@transaction.atomic
+def records_create_many(*, actor: Any, rows: Sequence[models.Model]) -> list[models.Model]:
+    """Create many file rows (ResumeEntry, Award, AnnualAssessment, Relative, each with its
+    person set) in bulk, as the single-row creators would one by one: text stripped, each row
+    checked by full_clean() in memory (RowsRejected names the rows refused, before anything is
+    written; the database's constraints check uniqueness as the rows are written: an
+    IntegrityError rolls the caller's transaction back), a relative given sort_order=None
+    placed after the person's last, and one event per row (the row as target, the person as
+    subject, the values written). Scope as for the single-row creators: the people in the
+    actor's 信息维护 scope, and for family members the right to open the file."""
+    if not rows:
+        return []
+    people = {row.person.pk: row.person for row in rows}  # type: ignore[attr-defined]
+    if actor is not None:
+        ids = list(people)
+        allowed: set[int] = set()
+        if has_permission(actor, "people.change"):
+            for start in range(0, len(ids), 2000):
+                allowed.update(Person.objects.restrict(actor, "change").filter(pk__in=ids[start:start + 2000])
+                               .values_list("pk", flat=True))
+        if allowed != set(ids):
+            raise PermissionDenied(OUT_OF_SCOPE)
+        family = {row.person.pk for row in rows if isinstance(row, Relative)}
+        if any(not can_open_dossier(actor, people[pk]) for pk in family):
+            raise PermissionDenied(FAMILY_REFUSED)
+    relatives = [row for row in rows if isinstance(row, Relative)]
+    unplaced = [row for row in relatives if row.sort_order is None]
+    if unplaced:
+        ids = list({row.person.pk for row in unplaced})
+        last: dict[int, int] = {}
+        for start in range(0, len(ids), 2000):
+            last.update(Relative.objects.filter(person_id__in=ids[start:start + 2000]).values("person_id")
+                        .annotate(last=Max("sort_order")).values_list("person_id", "last"))
+        for relative in unplaced:
+            relative.sort_order = last.get(relative.person.pk, 0) + 1
+            last[relative.person.pk] = relative.sort_order
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    rejected: list[tuple[models.Model, ValidationError]] = []
+    for row in rows:
+        for name in _STRIPPED:
+            value = getattr(row, name, None)
+            if isinstance(value, str):
+                setattr(row, name, value.strip())
+        if isinstance(row, Relative):
+            row.id_number = (row.id_number or "").strip().upper()
+        try:
+            _row_check(row)
+        except ValidationError as error:
+            rejected.append((row, error))
+        by_model.setdefault(type(row), []).append(row)
+    if rejected:
+        raise RowsRejected(rejected)
+    for model, group in by_model.items():
+        model._default_manager.bulk_create(group, batch_size=500)
+        action, fields = _CREATED[model]
+        _rows_record(actor=actor, action=action, events=[
+            (row, row.person, {name: [None, _audit_value(row, name, getattr(row, name))]  # type: ignore[attr-defined]
+                               for name in fields if getattr(row, name) not in (None, "")})
+            for row in group
+        ])
+    return list(rows)

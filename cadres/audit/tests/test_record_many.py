@@ -79,3 +79,22 @@ def test_keys_json_cannot_sort_are_written_as_record_writes_them():
     event = AuditEvent.objects.get(action=AuditAction.PERSON_UPDATED, subject_id=str(person.pk))
     assert event.changes == {"1": "a", "b": 2}
     assert audit_chain_verify().is_intact
+
+
+def test_each_event_may_name_its_own_target_beside_its_subject():
+    # given: rows of two people's files (here units stand in for the rows)
+    units = unit_tree()
+    people = [person_in(units["east"], name) for name in ("甲", "乙")]
+
+    # when
+    record_many(actor=None, action=AuditAction.PERSON_UPDATED,
+                items=[(people[0], {"n": 1}), (people[1], {"n": 2})],
+                targets=[(units["east"], "东镇的行"), (units["west"], "")])
+
+    # then: the target is the row, the subject the person, and the chain holds
+    events = list(AuditEvent.objects.filter(action=AuditAction.PERSON_UPDATED).order_by("id"))
+    assert [(e.target_type, e.target_id, e.target_label) for e in events] == [
+        ("org.unit", str(units["east"].pk), "东镇的行"), ("org.unit", str(units["west"].pk), str(units["west"]))]
+    assert [(e.subject_type, e.subject_id) for e in events] == [
+        ("people.person", str(people[0].pk)), ("people.person", str(people[1].pk))]
+    assert audit_chain_verify().is_intact
