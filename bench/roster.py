@@ -27,12 +27,12 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 BATCH = 250_000
 RUNS = 100
@@ -60,11 +60,13 @@ def main() -> None:
                         help="time on a database kept by --keep: no generation, nothing dropped")
     args = parser.parse_args()
 
+    from structure import _create_database, _people_count
+
     if args.existing:
         os.environ["DATABASE_URL"] = args.existing
         drop = None
     else:
-        drop = _create_database(args.database_url)
+        drop = _create_database(args.database_url, name=DATABASE_NAME)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     import django
 
@@ -90,42 +92,6 @@ def main() -> None:
             print("kept:", os.environ["DATABASE_URL"])
         else:
             drop()
-
-
-def _create_database(server_url: str | None):
-    if not server_url:
-        directory = tempfile.mkdtemp(prefix="cadres-bench-roster-")
-        path = Path(directory) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-
-        def drop() -> None:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            os.rmdir(directory)
-
-        return drop
-
-    import psycopg
-
-    base = server_url.rstrip("/")
-    if base.count("/") > 2:
-        base = base.rsplit("/", 1)[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    os.environ["DATABASE_URL"] = f"{base}/{DATABASE_NAME}"
-
-    def drop() -> None:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
-
-    return drop
-
-
-def _people_count() -> int:
-    from cadres.people.models import Person
-
-    return Person.objects.count()
 
 
 def _generate(count: int, per_unit: int, rng: random.Random) -> None:

@@ -98,7 +98,10 @@ def main() -> None:
             drop()
 
 
-def _create_database(server_url: str | None):
+def _create_database(server_url: str | None, *, name: str | None = None):
+    """A throw-away database, named in DATABASE_URL: SQLite in a temporary folder, or on the
+    PostgreSQL server `server_url` under `name` (replaced if it exists; default: a random
+    name). Returns the function that drops it."""
     if not server_url:
         directory = tempfile.mkdtemp(prefix="cadres-bench-")
         path = Path(directory) / "bench.sqlite3"
@@ -113,11 +116,12 @@ def _create_database(server_url: str | None):
 
     import psycopg
 
-    name = f"cadres_bench_{uuid.uuid4().hex[:8]}"
+    name = name or f"cadres_bench_{uuid.uuid4().hex[:8]}"
     base = server_url.rstrip("/")
     if base.count("/") > 2:
         base = base.rsplit("/", 1)[0]
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = f"{base}/{name}"
 

@@ -2,7 +2,6 @@
 the chosen people as a ZIP under var/exports/, for the job page's download link, with progress
 counted in 份."""
 
-import secrets
 from typing import Any
 
 from django.utils import timezone
@@ -12,7 +11,7 @@ from cadres.appointment_forms.exports import FormExportRefused, FormOptions, for
 from cadres.jobs.kinds import APPOINTMENT_FORMS_BATCH
 from cadres.jobs.models import Job
 from cadres.jobs.services import JobFailed, JobProgress, job_create
-from cadres.people.jobs import exports_dir, remove_stale_files
+from cadres.people.jobs import export_file_keep
 from cadres.people.models import Person
 
 
@@ -46,10 +45,6 @@ def batch_run(*, job: Job, progress: JobProgress) -> dict[str, Any]:
         )
     except FormExportRefused as refused:
         raise JobFailed(str(refused)) from None
-    directory = exports_dir()
-    remove_stale_files(directory)
-    name = f"{secrets.token_hex(16)}.zip"
-    (directory / name).write_bytes(content)
-    job.file_path = f"exports/{name}"
+    export_file_keep(job=job, content=content, suffix="zip")
     asked = len(job.parameters.get("person_ids", []))
     return {"people": len(people), "files": files, "formats": list(formats), "skipped": max(0, asked - len(people))}

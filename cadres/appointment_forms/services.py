@@ -474,9 +474,8 @@ def _plan_new_person(actor: Any, plan: _Plan, values: dict[str, Any], *, unit_pa
             raise ImportRefused(f"文件“{file_name}”：新增干部须有{element}，文件中为空")
     checked = {"id_number": values.get("id_number", ""), "birth_date": values["birth_date"],
                "birth_day_known": values.get("birth_day_known", False), "sex": values["sex"], "actor": actor}
-    if problems := (people_services.person_identity_errors(**checked) if new_in_batch is None else
-                    people_services.person_identity_errors_known_holders(**checked,
-                                                                         holders=new_in_batch.id_holders)):
+    holders = None if new_in_batch is None else new_in_batch.id_holders
+    if problems := people_services.person_identity_errors(**checked, holders=holders):
         raise ImportRefused(f"文件“{file_name}”：" + "；".join(problems))
     values.setdefault("birth_day_known", False)
     plan.person_changes = values

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
 
 EMPTY_LABEL = "（请选择）"
@@ -19,3 +20,13 @@ def empty_labels_in_words(form: forms.BaseForm, label: str = EMPTY_LABEL) -> Non
             choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
             if choices and choices[0][0] in ("", None) and choices[0][1] == _DASHES:
                 field.choices = [("", label), *choices[1:]]
+
+
+def service_errors_on_form(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's refusal (ValidationError) shown on the form: on the fields it names where the
+    form has them, else above the form."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

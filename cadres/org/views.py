@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cadres.accounts.decorators import requires
 from cadres.accounts.permissions import has_permission
 from cadres.core.dates import format_month
+from cadres.core.forms import service_errors_on_form
 from cadres.org import forms, services
 from cadres.org.models import PATH_SEPARATOR, Assignment, Unit
 from cadres.org.selectors import team_quota_on, unit_history, unit_team_members, unit_tree
@@ -74,17 +75,6 @@ def _unit_to_change(request: HttpRequest, pk: int) -> Unit:
     return get_object_or_404(Unit.objects.restrict(request.user, "change"), pk=pk)
 
 
-def _form_errors(form: Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on its fields where the form has them."""
-    if hasattr(error, "error_dict"):
-        for name, problems in error.error_dict.items():
-            target = name if name in form.fields else None
-            for problem in problems:
-                form.add_error(target, problem.messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _change(
     request: HttpRequest, form: Form, *, unit: Unit | None, title: str, write: Callable[[dict[str, Any]], Unit],
     done: str, submit: str = "保存", intro: str = "",
@@ -94,7 +84,7 @@ def _change(
         try:
             changed = write(form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            service_errors_on_form(form, error)
         else:
             messages.success(request, done)
             return redirect(changed)
@@ -200,7 +190,7 @@ def _confirmed_change(
             try:
                 write(form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                service_errors_on_form(form, error)
             else:
                 messages.success(request, done)
                 return redirect(unit)

@@ -25,8 +25,6 @@ from cadres.core.dates import format_month
 from cadres.jobs.kinds import ROSTER_CHECK, ROSTER_EXPORT, ROSTER_IMPORT
 from cadres.jobs.models import Job
 from cadres.jobs.services import JobFailed, JobProgress, job_create
-from cadres.org.models import Unit
-from cadres.org.services import unit_paths_with_ancestors
 from cadres.people import roster_preview, services
 from cadres.people.exports import SensitiveExportRefused, roster_export, roster_export_scope
 from cadres.people.services import RosterRejected
@@ -48,6 +46,16 @@ def exports_dir() -> Path:
     directory = Path(settings.VAR_DIR) / "exports"
     directory.mkdir(parents=True, exist_ok=True)
     return directory
+
+
+def export_file_keep(*, job: Job, content: bytes, suffix: str) -> None:
+    """Keep a file a job wrote under var/exports/ (a random name; files older than a day go)
+    and point the job at it, for the job page's download link."""
+    directory = exports_dir()
+    remove_stale_files(directory)
+    name = f"{secrets.token_hex(16)}.{suffix}"
+    (directory / name).write_bytes(content)
+    job.file_path = f"exports/{name}"
 
 
 def remove_stale_files(directory: Path) -> None:
@@ -142,16 +150,6 @@ def sample_rows(rows: list[Any]) -> list[dict[str, Any]]:
     return sample
 
 
-def _new_unit_paths(checked: Any) -> list[str]:
-    """Every unit the import would create: the units the checked roster names (with their
-    ancestors) that are not on record yet."""
-    parsed = checked.parsed
-    named = {*parsed.columns.get("unit_path", []), *(unit.path for unit in parsed.units)}
-    paths = set(unit_paths_with_ancestors(path for path in named if path))
-    known = set(Unit.objects.filter(path__in=paths).values_list("path", flat=True))
-    return sorted(paths - known)
-
-
 # The stages roster_apply reports, as the job page names them.
 STAGE_LABELS = {
     "单位": "建立单位", "匹配": "匹配已有干部", "写入": "写入干部信息", "审计": "写入审计记录",
@@ -194,14 +192,12 @@ def roster_check_run(*, job: Job, progress: JobProgress) -> dict[str, Any]:
     except RosterRejected as rejected:
         path.unlink(missing_ok=True)
         raise _rejected(job.file_name, rejected) from None
-    new_unit_paths = _new_unit_paths(checked)
     return {
         **_counts(report),
         "stored": STORED_CHECKED,
-        "new_unit_paths": new_unit_paths,
         "sample": sample_rows(list(report.sample)[:SAMPLE_ROWS]),
         **roster_preview.preview(parsed=checked.parsed, changed=report.changed,
-                                 new_unit_paths=new_unit_paths, token_path=path),
+                                 new_unit_paths=report.new_unit_paths, token_path=path),
     }
 
 
@@ -237,9 +233,5 @@ def roster_export_run(*, job: Job, progress: JobProgress) -> dict[str, Any]:
                                 progress=progress, columns=query.getlist("export_columns") or None)
     except SensitiveExportRefused as refused:
         raise JobFailed(str(refused)) from None
-    directory = exports_dir()
-    remove_stale_files(directory)
-    name = f"{secrets.token_hex(16)}.xlsx"
-    (directory / name).write_bytes(content)
-    job.file_path = f"exports/{name}"
+    export_file_keep(job=job, content=content, suffix="xlsx")
     return {"people": job.total, "masked": not purpose.strip()}

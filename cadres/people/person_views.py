@@ -20,6 +20,7 @@ from cadres.accounts.dossier import dossier_is_open
 from cadres.accounts.permissions import can_open_dossier, has_permission, is_own_or_relative
 from cadres.accounts.services import record_view
 from cadres.core.dates import format_month
+from cadres.core.forms import service_errors_on_form
 from cadres.org import services as org_services
 from cadres.org.models import Assignment, PostSource, Unit
 from cadres.people import person_forms, services
@@ -53,17 +54,6 @@ def _open_post_to_change(request: HttpRequest, person: Person, post_pk: int) -> 
         Assignment.objects.select_related("unit").filter(unit__in=units),
         pk=post_pk, person=person, ended_on__isnull=True,
     )
-
-
-def _form_errors(form: Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on its fields where the form has them."""
-    if hasattr(error, "error_dict"):
-        for name, problems in error.error_dict.items():
-            target = name if name in form.fields else None
-            for problem in problems:
-                form.add_error(target, problem.messages if hasattr(problem, "messages") else problem)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_GET
@@ -111,7 +101,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 started_on=data["post_started_on"], document=data["document"], source=PostSource.FORM,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            service_errors_on_form(form, error)
         else:
             messages.success(request, f"已新增干部 {person.name}。")
             return redirect(person)
@@ -132,7 +122,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.person_update(actor=request.user, person=person, changes=form.person_fields())
         except ValidationError as error:
-            _form_errors(form, error)
+            service_errors_on_form(form, error)
         else:
             messages.success(request, "基本信息已保存。")
             return redirect(person)
@@ -217,7 +207,7 @@ def person_post_start(request: HttpRequest, pk: int) -> HttpResponse:
                 is_main=data["kind"] == form.MAIN, document=data["document"], source=PostSource.FORM,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            service_errors_on_form(form, error)
         else:
             kind = "任" if data["kind"] == form.MAIN else "兼任"
             messages.success(request, f"已{kind} {data['unit'].path} {data['title']}（{data['document']}）。")
@@ -239,7 +229,7 @@ def person_post_end(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse
             org_services.post_end(actor=request.user, assignment=post, ended_on=data["ended_on"],
                                   document=data["document"], source=PostSource.FORM, reason=data["reason"])
         except ValidationError as error:
-            _form_errors(form, error)
+            service_errors_on_form(form, error)
         else:
             messages.success(request, f"已免去 {post.unit.path} {post.title}（{data['document']}）。")
             return redirect(person)
@@ -261,7 +251,7 @@ def person_post_rank(request: HttpRequest, pk: int, post_pk: int) -> HttpRespons
                                           changed_on=data["changed_on"], document=data["document"],
                                           source=PostSource.FORM)
         except ValidationError as error:
-            _form_errors(form, error)
+            service_errors_on_form(form, error)
         else:
             messages.success(request, "职务层次已变更。")
             return redirect(person)
@@ -280,7 +270,7 @@ def person_post_main(request: HttpRequest, pk: int, post_pk: int) -> HttpRespons
             org_services.post_main_set(actor=request.user, assignment=post,
                                        document=form.cleaned_data["document"], source=PostSource.FORM)
         except ValidationError as error:
-            _form_errors(form, error)
+            service_errors_on_form(form, error)
         else:
             messages.success(request, f"{post.unit.path} {post.title} 已设为主职。")
             return redirect(person)

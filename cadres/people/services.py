@@ -97,8 +97,10 @@ class ImportReport:
     units_created: int = 0
     dry_run: bool = False
     sample: list[RosterRow] = field(default_factory=list)
-    # A dry run's matches, for the preview: each changed person with old → new of each field.
+    # A dry run's findings, for the preview: each changed person with old → new of each field,
+    # and the paths of the units the import would create (ancestors included).
     changed: list[tuple[Person, dict[str, list[Any]]]] = field(default_factory=list)
+    new_unit_paths: list[str] = field(default_factory=list)
     # Wall-clock seconds of each phase: parse (file to cells), validate (cells to checked
     # rows), write (matching and writing, in the transaction).
     seconds: dict[str, float] = field(default_factory=dict)
@@ -206,8 +208,8 @@ def roster_apply(
             unit_ids = _known_unit_ids(_unit_specs(parsed))
             new_positions, changed = _match(actor, parsed, unit_ids, lock=False)
             report.changed = changed
-            _count(report, new_positions, changed,
-                   units_created=sum(1 for pk in unit_ids.values() if pk is None))
+            report.new_unit_paths = sorted(path for path, pk in unit_ids.items() if pk is None)
+            _count(report, new_positions, changed, units_created=len(report.new_unit_paths))
         else:
             try:
                 with transaction.atomic():
@@ -379,15 +381,7 @@ def _people_actor_may_change(actor: Any) -> QuerySet[Person]:
     (信息维护权限); everyone for the system (None) and for users over every unit."""
     if actor is None:
         return Person.objects.all()
-    restrict = getattr(Person.objects, "restrict", None)
-    if restrict is not None:
-        return restrict(actor, "change")
-    from cadres.accounts.scopes import access_for, subtree_q
-
-    access = access_for(actor)
-    if access.all_units:
-        return Person.objects.all()
-    return Person.objects.filter(subtree_q(access.maintained_paths, prefix="unit__"))
+    return Person.objects.restrict(actor, "change")
 
 
 def _match(
@@ -638,11 +632,14 @@ def _require_change_scope(actor: Any, person: Person) -> None:
 
 def person_identity_errors(
     *, id_number: str, birth_date: dt.date | None, birth_day_known: bool, sex: str,
-    person_id: int | None = None, actor: Any = None,
+    person_id: int | None = None, actor: Any = None, holders: Mapping[str, Person] | None = None,
 ) -> list[str]:
     """What is wrong with a 身份证号 (GB 11643) given the person's 出生年月 and 性别, in words for
     the 身份证号 field ([] when nothing is). A number on another person's record is refused; that
-    person is named only when the actor may see him (no number outside the scope is confirmed)."""
+    person is named only when the actor may see him (no number outside the scope is confirmed).
+
+    `holders` (by 身份证号): the people holding the numbers a caller checks, read by it in one
+    query (the import of many 任免审批表 files); without it the holder is looked up here."""
     if not id_number:
         return []
     try:
@@ -660,11 +657,11 @@ def person_identity_errors(
     if sex and identity.sex != sex:
         errors.append(f"身份证号中的性别（{codes.name_for('sex', identity.sex)}）与性别"
                       f"（{codes.name_for('sex', sex)}）不一致")
-    holders = Person.objects.filter(id_number=identity.number)
-    if person_id is not None:
-        holders = holders.exclude(pk=person_id)
-    holder = holders.first()
-    if holder is not None:
+    if holders is None:
+        holder = Person.objects.filter(id_number=identity.number).exclude(pk=person_id).first()
+    else:
+        holder = holders.get(identity.number)
+    if holder is not None and holder.pk != person_id:
         visible = actor is None or Person.objects.restrict(actor, "view").filter(pk=holder.pk).exists()
         errors.append(ID_NUMBER_TAKEN % {"name": holder.name} if visible else ID_NUMBER_OUT_OF_SCOPE)
     return errors
@@ -980,34 +977,3 @@ def person_photos_set_many(*, actor: Any, photos: Sequence[tuple[Person, StoredP
     record_many(actor=actor, action=PersonFileAction.PHOTO_SET, items=events)
     for old_name in old_names:
         _photo_file_delete_after_commit(old_name)
-
-
-def person_identity_errors_known_holders(
-    *, id_number: str, birth_date: dt.date | None, birth_day_known: bool, sex: str,
-    holders: Mapping[str, Person], person_id: int | None = None, actor: Any = None,
-) -> list[str]:
-    """`person_identity_errors` for a caller that has read the people holding the numbers it
-    checks in one query (`holders`, by 身份证号): the same words, no query per number (the
-    import of many 任免审批表 files)."""
-    if not id_number:
-        return []
-    try:
-        identity = parse_id_number(id_number)
-    except InvalidIdNumber as error:
-        return [f"身份证号“{id_number}”无效：{error}"]
-    errors = []
-    if birth_date is not None:
-        id_birth = identity.birth_date
-        same = id_birth == birth_date if birth_day_known else (
-            (id_birth.year, id_birth.month) == (birth_date.year, birth_date.month))
-        if not same:
-            errors.append(f"身份证号中的出生日期 {id_birth:%Y.%m.%d} 与出生年月 "
-                          f"{format_month(birth_date, day_known=birth_day_known)} 不一致")
-    if sex and identity.sex != sex:
-        errors.append(f"身份证号中的性别（{codes.name_for('sex', identity.sex)}）与性别"
-                      f"（{codes.name_for('sex', sex)}）不一致")
-    holder = holders.get(identity.number)
-    if holder is not None and holder.pk != person_id:
-        visible = actor is None or Person.objects.restrict(actor, "view").filter(pk=holder.pk).exists()
-        errors.append(ID_NUMBER_TAKEN % {"name": holder.name} if visible else ID_NUMBER_OUT_OF_SCOPE)
-    return errors

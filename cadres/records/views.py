@@ -28,6 +28,7 @@ from cadres.accounts.dossier import dossier_is_open
 from cadres.accounts.permissions import can_open_dossier
 from cadres.accounts.templatetags.cadres_security import mask_id_number
 from cadres.core.dates import format_month
+from cadres.core.forms import service_errors_on_form
 from cadres.people.models import Person
 from cadres.records import selectors, services
 from cadres.records.forms import (
@@ -101,15 +102,6 @@ def _family_gate(request: HttpRequest, person: Person, kind: Kind) -> HttpRespon
         messages.info(request, "家庭成员属敏感信息，请先登记查阅该干部的完整档案。")
         return redirect("accounts:dossier_open", person.pk)
     raise Http404("no registered read of this file")
-
-
-def _apply_errors(form: RecordForm, error: ValidationError) -> None:
-    """A service's refusal shown on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _form_page(request: HttpRequest, *, kind: Kind, person: Person, form: RecordForm,
@@ -191,7 +183,7 @@ def _views(kind: Kind) -> tuple[Callable[..., HttpResponse], ...]:
             try:
                 kind.create(actor=request.user, person=person, **_values(kind, form))
             except ValidationError as error:
-                _apply_errors(form, error)
+                service_errors_on_form(form, error)
             else:
                 messages.success(request, f"已新增{kind.label}")
                 return redirect(_back_url(request, person, kind))
@@ -210,7 +202,7 @@ def _views(kind: Kind) -> tuple[Callable[..., HttpResponse], ...]:
             try:
                 kind.update(actor=request.user, **{kind.row_argument: row}, **_values(kind, form))
             except ValidationError as error:
-                _apply_errors(form, error)
+                service_errors_on_form(form, error)
             else:
                 messages.success(request, f"已保存{kind.label}")
                 return redirect(_back_url(request, person, kind))
