@@ -18,4 +18,7 @@ urlpatterns = [
     path("jobs/", include("cadres.jobs.urls")),
     path("appointment-forms/", include("cadres.appointment_forms.urls")),
     path("ballots/", include("cadres.ballots.urls")),
+    path("cases/", include("cadres.cases.urls")),
+    # The public 任前公示 notices and their comment form (no login).
+    path("gongshi/", include(("cadres.cases.public_urls", "notices"))),
 ]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cadres.plans",
     "cadres.jobs",
     "cadres.records",
+    "cadres.cases",
     "cadres.appointment_forms",
     "cadres.ballots",
 ]
