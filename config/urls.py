@@ -19,6 +19,9 @@ urlpatterns = [
     path("appointment-forms/", include("cadres.appointment_forms.urls")),
     path("ballots/", include("cadres.ballots.urls")),
     path("cases/", include("cadres.cases.urls")),
+    path("assessments/", include("cadres.assessments.urls")),
+    path("reserves/", include("cadres.reserves.urls")),
+    path("alerts/", include("cadres.alerts.urls")),
     # The public 任前公示 notices and their comment form (no login).
     path("gongshi/", include(("cadres.cases.public_urls", "notices"))),
 ]

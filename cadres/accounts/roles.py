@@ -1,6 +1,7 @@
 """The default roles as they stand after the migrations (0003 created them, 0005 gave them
-permission codes, 0007 the ballot codes, cases 0002 the case codes): used to recreate them where a test flushed the database, and the table the
-README documents. A deployment edits its roles on the 角色 pages; this is not read at runtime.
+permission codes, 0007 the ballot codes, cases 0002 the case codes): used to recreate them
+where a test flushed the database, and the table the README documents. A deployment edits its
+roles on the 角色 pages; this is not read at runtime.
 """
 
 from typing import Any
@@ -18,6 +19,13 @@ CASE_CODES = {
     "supervision": ["cases.view", "cases.comments"],
     "leader": ["cases.view"],
 }
+# Assessment, reserves and warnings (cadres.assessments / reserves / alerts, each migration 0002).
+LATER_CODES = {
+    "cadre_office": ["assessments.view", "assessments.manage", "reserves.view", "reserves.manage",
+                     "alerts.view", "alerts.exchange"],
+    "supervision": ["assessments.view", "reserves.view", "alerts.view"],
+    "leader": ["assessments.view", "reserves.view", "alerts.view"],
+}
 BALLOT_CODES = {
     "cadre_office": ["ballots.manage", "ballots.scrutinize", "ballots.view"],
     "supervision": ["ballots.scrutinize", "ballots.view"],
@@ -31,13 +39,16 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str], dict[str, bool]]] = [
       "accounts.manage"],
      {"all_units": True, "requires_two_factor": True}),
     ("cadre_office", "干部科", "管理范围内干部的信息、分析和选拔任用",
-     [*OFFICER, *BALLOT_CODES["cadre_office"], *CASE_CODES["cadre_office"]],
+     [*OFFICER, *BALLOT_CODES["cadre_office"], *CASE_CODES["cadre_office"],
+      *LATER_CODES["cadre_office"]],
      {"requires_two_factor": True}),
     ("supervision", "干部监督科", "干部监督、12380举报受理，查阅审计记录",
-     [*OFFICER, "reports.view", "audit.view", "audit.export", *BALLOT_CODES["supervision"], *CASE_CODES["supervision"]],
+     [*OFFICER, "reports.view", "audit.view", "audit.export", *BALLOT_CODES["supervision"],
+      *CASE_CODES["supervision"], *LATER_CODES["supervision"]],
      {"requires_two_factor": True}),
     ("unit_clerk", "单位信息员", "维护本单位干部信息", RECORDS, {}),
-    ("leader", "领导", "查看分析和规划（只读）", [*ANALYSIS, *BALLOT_CODES["leader"], *CASE_CODES["leader"]], {}),
+    ("leader", "领导", "查看分析和规划（只读）",
+     [*ANALYSIS, *BALLOT_CODES["leader"], *CASE_CODES["leader"], *LATER_CODES["leader"]], {}),
     ("committee", "委员", "参加票决", [], {}),
     ("inspection", "考察组成员", "查看考察对象信息（按考察任务授权）",
      ["people.view", "people.export", "org.view"], {}),

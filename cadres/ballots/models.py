@@ -335,3 +335,28 @@ class VoteResult(models.Model):
     def __str__(self) -> str:
         return f"{self.vote}的计票结果"
 
+
+
+class PersonRating(models.Model):
+    """A released 民主测评 of a cadre on record, for his record (the yearly 测评 of a team feeds
+    the assessment): the counts of each grade, the (weighted) shares and the valid ballots.
+    Written by `vote_release` for every option of a 测评 linked to a person; never edited."""
+
+    person = models.ForeignKey("people.Person", verbose_name="干部", on_delete=models.PROTECT,
+                               related_name="ballot_ratings")
+    vote = models.ForeignKey(Vote, verbose_name="民主测评", on_delete=models.PROTECT, related_name="person_ratings")
+    year = models.PositiveSmallIntegerField("年度")
+    counts = models.JSONField("各等次票数")
+    shares = models.JSONField("各等次占比")
+    valid_ballots = models.PositiveIntegerField("有效票")
+
+    class Meta:
+        verbose_name = "民主测评结果"
+        verbose_name_plural = "民主测评结果"
+        ordering = ["-year", "-vote_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "vote"], name="ballots_person_rating_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.vote}"

@@ -108,3 +108,14 @@ def votes_integrity() -> list[Integrity]:
     """The check of every vote that has ballots (run at start by `cadres vote check`)."""
     ids = Vote.objects.exclude(status__in=[VoteStatus.DRAFT, VoteStatus.FROZEN]).values_list("pk", flat=True)
     return [vote_integrity(Vote(pk=pk)) for pk in ids]
+
+
+def person_ratings(user: Any, person: Any) -> list[Any]:
+    """The released 民主测评 results on a cadre's record, newest first: for those who may see
+    published results (`ballots.view`, or manage / scrutinize), of the votes in their scope."""
+    from cadres.ballots.models import PersonRating
+
+    if not any(has_permission(user, code) for code in BallotPermission.values):
+        return []
+    return list(PersonRating.objects.filter(person=person, vote__in=votes_visible(user),
+                                            vote__status=VoteStatus.RELEASED).select_related("vote"))

@@ -36,6 +36,7 @@ from cadres.ballots.models import (
     PaperBatch,
     PaperBatchStatus,
     PaperTally,
+    PersonRating,
     Vote,
     VoteKind,
     VoteOption,
@@ -754,9 +755,34 @@ def vote_release(*, actor: Any, vote: Vote) -> Vote:
     VoteResult.objects.filter(vote=vote).update(released_at=timezone.now())
     vote.status = VoteStatus.RELEASED
     vote.save(update_fields=["status"])
-    _audit(actor, BallotAction.VOTE_RELEASED, vote, {"status": [VoteStatus.COUNTED, VoteStatus.RELEASED],
-                                                     "result_digest": vote.result.result_digest})
+    rated = _person_ratings_write(vote)
+    changes: dict[str, Any] = {"status": [VoteStatus.COUNTED, VoteStatus.RELEASED],
+                               "result_digest": vote.result.result_digest}
+    if rated:
+        changes["person_ratings"] = rated
+    _audit(actor, BallotAction.VOTE_RELEASED, vote, changes)
     return vote
+
+
+def _person_ratings_write(vote: Vote) -> list[str]:
+    """A released 民主测评: its result onto the record of every rated cadre on record (the
+    year of the close). Returns their names."""
+    if vote.kind != VoteKind.RATING:
+        return []
+    tally_ = VoteResult.objects.get(vote=vote).tally
+    entries = {entry["key"]: entry for entry in tally_["options"]}
+    year = timezone.localdate(vote.closed_at or timezone.now()).year
+    names = []
+    for option in vote.options.filter(person__isnull=False).select_related("person"):
+        entry = entries.get(option.key)
+        if entry is None or option.person is None:
+            continue
+        rating = PersonRating(person=option.person, vote=vote, year=year, counts=entry["counts"],
+                              shares=entry["shares"], valid_ballots=sum(entry["counts"].values()))
+        rating.full_clean(exclude=["person", "vote"])
+        rating.save()
+        names.append(option.person.name)
+    return names
 
 
 @transaction.atomic

@@ -62,3 +62,18 @@ def vote_verify(vote_id: int) -> VerifyReport:
 def vote_label(vote_id: int) -> str:
     vote = Vote.objects.filter(pk=vote_id).first()
     return str(vote) if vote else str(vote_id)
+
+
+def require_ballots_intact() -> None:
+    """At start (`cadres serve`): refuse to serve while any vote's used codes, stored ballots
+    and counter differ (VOTING.md 9) — CommandError, exit status 2, a Chinese message."""
+    from django.core.management.base import CommandError
+
+    from cadres.ballots.selectors import votes_integrity
+
+    broken = [item for item in votes_integrity() if not item.is_intact]
+    if broken:
+        raise CommandError(
+            "选票完整性检查未通过，生产服务器拒绝启动：" + "；".join(item.describe() for item in broken)
+            + "。请监票人运行 cadres vote check 和 cadres vote verify 核查。"
+            " / Ballot integrity check failed: the server refuses to start.", returncode=2)

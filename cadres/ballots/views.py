@@ -13,12 +13,15 @@ commits the ballot itself and counts failed guesses in a transaction of its own.
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -159,7 +162,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "result": result,
         "table": documents.result_table(vote, result) if result else None,
         "rounds": selectors.vote_rounds(vote),
-        "voter_url": request.build_absolute_uri(reverse("ballots:voter", args=[vote.pk])),
+        "voter_url": voter_url(request, vote),
         "S": VoteStatus,
     }
     if vote.status == VoteStatus.DRAFT and can_manage:
@@ -316,12 +319,12 @@ def codes_issue(request: HttpRequest, pk: int) -> HttpResponse:
         for errors in form.errors.values():
             messages.error(request, f"生成数量：{'；'.join(map(str, errors))}")
         return _detail(vote)
-    voter_url = request.build_absolute_uri(reverse("ballots:voter", args=[vote.pk]))
+    address = voter_url(request, vote)
     try:
         with transaction.atomic():
             codes = services.codes_issue(actor=request.user, vote=vote, count=form.cleaned_data["count"],
                                          group=form.cleaned_data["group"])
-            pdf = documents.slips_pdf(vote, codes, group=form.cleaned_data["group"], voter_url=voter_url)
+            pdf = documents.slips_pdf(vote, codes, group=form.cleaned_data["group"], voter_url=address)
     except ValidationError as error:
         _flash_errors(request, error)
         return _detail(vote)
@@ -480,7 +483,7 @@ def projection(request: HttpRequest, pk: int) -> HttpResponse:
     vote = selectors.vote_get(request.user, pk)
     return render(request, "ballots/projection.html", {
         "vote": vote, "progress": selectors.vote_progress(vote),
-        "voter_url": request.build_absolute_uri(reverse("ballots:voter", args=[vote.pk])),
+        "voter_url": voter_url(request, vote),
     })
 
 
@@ -495,10 +498,19 @@ def projection_progress(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- the voter
 
 
+def voter_url(request: HttpRequest, vote: Vote) -> str:
+    """The voters' address printed on the slips and shown on the projection: under
+    BALLOT_VOTER_URL (the room network's address, e.g. http://10.0.0.2) when set, else the
+    address the officer's browser used."""
+    path = reverse("ballots:voter", args=[vote.pk])
+    base = str(settings.BALLOT_VOTER_URL or "").strip().rstrip("/")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
+
+
 def _voter_vote(pk: int) -> Vote:
     """The vote a voter page is about (any state; the page says whether it is open)."""
     vote = Vote.objects.filter(pk=pk).only("pk", "title", "kind", "status", "round_number", "max_choices",
-                                           "write_ins_allowed", "rating_scale").first()
+                                           "write_ins_allowed", "rating_scale", "opened_at").first()
     if vote is None:
         raise Http404("没有这个投票")
     return vote
@@ -533,8 +545,28 @@ def _ballot_context(vote: Vote, code: str, data: Any = None) -> dict[str, Any]:
     write_ins = data.getlist("write_in") if data is not None else []
     slots = (vote.max_choices or 1) if vote.write_ins_allowed else 0
     write_ins = (write_ins + [""] * slots)[:slots]
-    return {"vote": vote, "code": code, "rows": rows, "write_ins": write_ins,
-            "abstain": data is not None and data.get("abstain") == "1"}
+    context = {"vote": vote, "code": code, "rows": rows, "write_ins": write_ins,
+               "abstain": data is not None and data.get("abstain") == "1"}
+    if data is None:
+        context["rows_html"] = _fresh_rows(vote, context)
+    return context
+
+
+# The rows of a fresh ballot (nothing chosen), rendered once per process and vote opening: the
+# options and the scale cannot change after freeze, and every voter gets the same rows (40
+# cadres × 4 grades take most of the page's rendering time).
+_FRESH_ROWS: dict[tuple[int, Any], str] = {}
+
+
+def _fresh_rows(vote: Vote, context: dict[str, Any]) -> str:
+    key = (vote.pk, vote.opened_at)
+    rows = _FRESH_ROWS.get(key)
+    if rows is None:
+        rows = mark_safe(render_to_string("ballots/voter/ballot_rows.html", context))  # noqa: S308 - our template
+        if len(_FRESH_ROWS) > 100:
+            _FRESH_ROWS.clear()
+        _FRESH_ROWS[key] = rows
+    return rows
 
 
 @public

@@ -152,6 +152,8 @@ class SelectionCase(models.Model):
     suspended_on = models.DateField("暂缓任用日期", null=True, blank=True)
     suspended_until = models.DateField("暂缓至", null=True, blank=True)
     status_reason = models.TextField("暂停、暂缓或终止理由", blank=True)
+    # Reasons given where a case-wide check asked for one (check code → reason), e.g. 等额考察.
+    check_reasons = models.JSONField("规则说明", default=dict, blank=True)
     archived_on = models.DateField("归档日期", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+", verbose_name="经办人")

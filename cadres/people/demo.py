@@ -612,6 +612,12 @@ def demo_quotas_load(*, actor: Any) -> None:
                        deputy_posts=deputies, changed_on=QUOTA_DATE, document=QUOTA_DOCUMENT)
 
 
+def demo_cases_load(*, actor: Any) -> None:
+    from cadres.cases.demo import demo_cases_load as load
+
+    load(actor=actor)
+
+
 @transaction.atomic
 def demo_load(*, actor: Any, seed: int = DEFAULT_SEED) -> DemoReport:
     """Load the demo county into the database: users, units, people, current and earlier posts.
@@ -645,6 +651,7 @@ def demo_load(*, actor: Any, seed: int = DEFAULT_SEED) -> DemoReport:
     posts_history_add_many(actor=actor, posts=history, source=PostSource.DEMO)
     demo_targets_load(actor=actor, county=Unit.objects.get(path=COUNTY))
     demo_quotas_load(actor=actor)
+    demo_cases_load(actor=actor)
     report = DemoReport(seed=seed, people=len(county.people), units=len(county.units),
                         history_assignments=len(history))
     record(

@@ -114,3 +114,30 @@ class AnnualAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年度 {self.get_grade_display()}"
+
+
+class Training(models.Model):
+    """A training the cadre attended (干部教育培训): 脱产 or 集中培训, with its hours, which the
+    training rules (5年3个月或550学时; 每年12天或90学时) count."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="trainings", verbose_name="干部"
+    )
+    name = models.CharField("培训班名称", max_length=200)
+    organizer = models.CharField("主办单位", max_length=100, blank=True)
+    started_on = models.DateField("开始日期")
+    ended_on = models.DateField("结束日期")
+    hours = models.PositiveIntegerField("学时")
+    is_full_time = models.BooleanField("脱产培训", default=True)
+
+    class Meta:
+        ordering = ["person", "started_on"]
+        verbose_name = "培训"
+        verbose_name_plural = "培训"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ended_on__gte=models.F("started_on")),
+                                   name="records_training_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "cadres.jobs",
     "cadres.records",
     "cadres.cases",
+    "cadres.assessments",
+    "cadres.reserves",
+    "cadres.alerts",
     "cadres.appointment_forms",
     "cadres.ballots",
 ]
@@ -181,6 +184,12 @@ ACCESS_TRACE_HOURLY_LIMIT = env_int("ACCESS_TRACE_HOURLY_LIMIT", 30)
 
 # Roster files larger than this are refused before they are parsed.
 ROSTER_MAX_BYTES = env_int("ROSTER_MAX_BYTES", 64 * 1024 * 1024)
+# The address of the voters' page printed on the code slips (the meeting room's network); empty:
+# the address the officer's browser used.
+BALLOT_VOTER_URL = env_str("BALLOT_VOTER_URL", "")
+# The 12380 line printed on the 任前公示 notices; comments on the public page per address an hour.
+CASES_REPORT_LINE = env_str("CASES_REPORT_LINE", "")
+CASES_PUBLIC_COMMENTS_PER_HOUR = env_int("CASES_PUBLIC_COMMENTS_PER_HOUR", 5)
 # Roster exports of more people than this run as a background job.
 ROSTER_EXPORT_INLINE_MAX = env_int("ROSTER_EXPORT_INLINE_MAX", 5000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

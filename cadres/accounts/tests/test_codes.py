@@ -186,7 +186,8 @@ def test_administrator_changes_a_roles_codes_and_it_is_audited(admin_client):
     assert role.permissions == ["analytics.view", "people.view"]
     event = AuditEvent.objects.get(action="role.updated")
     assert event.actor == admin_client.admin
-    assert event.changes["permissions"] == {"old": ["analytics.view", "ballots.view", "cases.view", "plans.view"],
+    assert event.changes["permissions"] == {"old": ["alerts.view", "analytics.view", "assessments.view", "ballots.view",
+                                                        "cases.view", "plans.view", "reserves.view"],
                                             "new": ["analytics.view", "people.view"]}
 
 
@@ -208,4 +209,4 @@ def test_role_form_offers_every_registered_code_by_its_label(admin_client):
     # then
     for code, label in permission_choices():
         assert f'value="{code}"' in body and label in body
-    assert body.count("checked") == 4  # analytics.view, plans.view, ballots.view, cases.view
+    assert body.count("checked") == 7  # analytics, plans, ballots, cases, assessments, reserves, alerts .view

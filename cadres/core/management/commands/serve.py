@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
+from cadres.ballots.verification import require_ballots_intact
 from cadres.core.production import (
     pending_migrations,
     pending_migrations_message,
@@ -69,6 +70,8 @@ class Command(BaseCommand):
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         self._require_migrated()
+        # Used codes must equal stored ballots for every vote (VOTING.md §9), or nothing serves.
+        require_ballots_intact()
         if skip_collectstatic:
             self._require_collected()
         elif not check:

@@ -1,0 +1,7 @@
+"""The assessments pages."""
+
+from django.urls import URLPattern
+
+app_name = "assessments"
+
+urlpatterns: list[URLPattern] = []
