@@ -164,3 +164,34 @@ def officer(django_user_model: Any) -> Any:
 def signed_in(client: Any, officer: Any) -> Any:
     client.force_login(officer)
     return client
+
+
+# The data the migrations seed, by module: a transactional test (live_server) starts after
+# another one's flush, which removed it.
+MIGRATION_DEFAULTS = (
+    "cadres.plans.migrations.0002_default_age_limits",
+    "cadres.cases.migrations.0002_default_rules",
+    "cadres.assessments.migrations.0002_default_rules",
+    "cadres.alerts.migrations.0002_default_rules",
+    "cadres.alerts.migrations.0003_exchange_share_rule",
+    "cadres.reserves.migrations.0003_reserve_rules",
+    "cadres.supervision.migrations.0002_default_rules",
+    "cadres.cases.migrations.0004_training_rule_params",
+)
+
+
+def migration_defaults_load() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for module in MIGRATION_DEFAULTS:
+        importlib.import_module(module).add_defaults(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _migration_defaults_after_flush(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        migration_defaults_load()

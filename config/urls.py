@@ -22,6 +22,7 @@ urlpatterns = [
     path("assessments/", include("cadres.assessments.urls")),
     path("reserves/", include("cadres.reserves.urls")),
     path("alerts/", include("cadres.alerts.urls")),
+    path("supervision/", include("cadres.supervision.urls")),
     # The public 任前公示 notices and their comment form (no login).
     path("gongshi/", include(("cadres.cases.public_urls", "notices"))),
 ]

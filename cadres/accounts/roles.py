@@ -19,12 +19,13 @@ CASE_CODES = {
     "supervision": ["cases.view", "cases.comments"],
     "leader": ["cases.view"],
 }
-# Assessment, reserves and warnings (cadres.assessments / reserves / alerts, each migration 0002).
+# Assessment, reserves, warnings and the personal-matters register (cadres.assessments /
+# reserves / alerts / supervision, each migration 0002).
 LATER_CODES = {
     "cadre_office": ["assessments.view", "assessments.manage", "reserves.view", "reserves.manage",
-                     "alerts.view", "alerts.exchange"],
-    "supervision": ["assessments.view", "reserves.view", "alerts.view"],
-    "leader": ["assessments.view", "reserves.view", "alerts.view"],
+                     "alerts.view", "alerts.exchange", "supervision.view"],
+    "supervision": ["assessments.view", "reserves.view", "alerts.view", "supervision.view", "supervision.manage"],
+    "leader": ["assessments.view", "reserves.view", "alerts.view", "supervision.view"],
 }
 BALLOT_CODES = {
     "cadre_office": ["ballots.manage", "ballots.scrutinize", "ballots.view"],

@@ -22,7 +22,7 @@ class WarningDigest(models.Model):
     new_count = models.PositiveIntegerField("新增条数", default=0)
     # [{"kind", "key", "person_id", "unit_id", "message", "rule"}], the key identifying a warning
     # from day to day.
-    items = models.JSONField("预警", default=list)
+    items = models.JSONField("预警", default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
 

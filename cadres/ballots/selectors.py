@@ -33,6 +33,11 @@ def votes_visible(user: Any) -> QuerySet[Vote]:
     return Vote.objects.filter(Q(unit__isnull=True) | Q(unit__in=Unit.objects.restrict(user, "view")))
 
 
+def votes_released(user: Any, kind: str) -> list[Vote]:
+    """The released votes of a kind the user may see, newest first (for pickers elsewhere)."""
+    return list(votes_visible(user).filter(kind=kind, status=VoteStatus.RELEASED).order_by("-closed_at", "-pk")[:50])
+
+
 def vote_get(user: Any, pk: Any) -> Vote:
     """One vote the user may see, or 404."""
     vote = votes_visible(user).filter(pk=pk).first()

@@ -7,7 +7,7 @@ events about a nominee also name the person as target.
 from django.db import models
 
 from cadres.accounts.codes import register_permissions
-from cadres.audit.actions import register
+from cadres.audit.actions import register, register_reads
 
 
 @register
@@ -18,6 +18,7 @@ class CaseAction(models.TextChoices):
     CASE_STEP_COMPLETED = "case.step_completed", "完成程序步骤"
     CASE_STEP_SKIPPED = "case.step_skipped", "跳过程序步骤"
     CASE_STEP_REOPENED = "case.step_reopened", "退回程序步骤"
+    CASE_CHECK_EXPLAINED = "case.check_explained", "说明规则检查结果"
     CASE_NOTE_ADDED = "case.note_added", "记实"
     CASE_PAUSED = "case.paused", "选任暂停"
     CASE_RESUMED = "case.resumed", "恢复选任"
@@ -59,6 +60,9 @@ class CaseAction(models.TextChoices):
     APPLICANT_SCORED = "applicant.scored", "录入成绩"
     COMPETITION_RANKED = "competition.ranked", "综合排名"
     COMPETITION_CONCLUDED = "competition.concluded", "竞聘任职和落选"
+
+
+register_reads(CaseAction.CASE_DOCUMENT_READ, CaseAction.CASE_RECORD_SHEET_READ)
 
 
 @register_permissions

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from cadres.cases import ballot_views
 from cadres.cases import case_views as views
 
 urlpatterns: list[URLPattern] = [
@@ -21,6 +22,9 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/record-sheet.docx", views.record_sheet_docx, name="record_sheet_docx"),
     path("nominees/<int:pk>/stage/", views.nominee_stage, name="nominee_stage"),
     path("nominees/<int:pk>/explain/", views.nominee_explain, name="nominee_explain"),
+    path("<int:pk>/explain/", views.case_explain, name="case_explain"),
+    path("<int:pk>/ballots/", ballot_views.case_ballot_import, name="case_ballot_import"),
+    path("topics/<int:pk>/decision-from-vote/", ballot_views.decision_from_vote, name="decision_from_vote"),
     path("nominees/<int:pk>/diligence/", views.diligence_add, name="diligence_add"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("meetings/", views.meeting_list, name="meeting_list"),

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cadres.accounts.decorators import requires
 from cadres.accounts.permissions import has_permission
 from cadres.audit.services import record
+from cadres.ballots.models import VoteKind
+from cadres.ballots.selectors import votes_released
 from cadres.cases import documents, rules, selectors, services
 from cadres.cases.actions import CaseAction, CasePermission
 from cadres.cases.case_forms import (
@@ -131,6 +133,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "document_form": DocumentForm(case=case, auto_id="document_%s"),
             "stage_form": NomineeStageForm(),
             "diligence_form": DiligenceForm(initial={"requested_on": _today()}),
+            "ballot_votes": [*votes_released(user, VoteKind.RECOMMENDATION), *votes_released(user, VoteKind.RATING)],
         })
     return render(request, "cases/case_detail.html", context)
 
@@ -306,6 +309,24 @@ def nominee_explain(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_POST
+def case_explain(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reason for a case-wide check (等额考察 and the like)."""
+    case = _writable_case(request, pk)
+    form = ExplainForm(request.POST)
+    if not form.is_valid():
+        _flash_form(request, form)
+        return _detail(case, "checks")
+    try:
+        services.case_explain(actor=request.user, case=case, **form.cleaned_data)
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, "已记录说明")
+    return _detail(case, "checks")
+
+
+@requires(MANAGE)
+@require_POST
 def diligence_add(request: HttpRequest, pk: int) -> HttpResponse:
     nominee = selectors.nominee_for(request.user, pk)
     case = _writable_case(request, nominee.case_id)
@@ -418,6 +439,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "topics": selectors.meeting_topics(request.user, meeting), "can_manage": can_manage,
         "topic_form": TopicForm(cases=_writable_cases(request.user)) if can_manage else None,
         "decision_form": DecisionForm() if can_manage else None,
+        "decision_votes": votes_released(request.user, VoteKind.DECISION) if can_manage else [],
     })
 
 

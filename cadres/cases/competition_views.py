@@ -246,7 +246,8 @@ def applicant_review_all(request: HttpRequest, pk: int) -> HttpResponse:
             done += 1
     except ValidationError as error:
         _flash(request, error)
-    messages.success(request, f"已自动审查{done}人")
+    if done:
+        messages.success(request, f"已自动审查{done}人")
     return _back(case, "competition_review")
 
 

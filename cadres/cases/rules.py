@@ -266,10 +266,31 @@ def _years_in_lower_post(book: _Book, nominee: Nominee, move: _Promotion) -> Che
     years = int(numbers.get(kind, 0))
     if since is None:
         return book.result(code, NEEDS_REASON, f"未录入任{label}时间，无法计算任职年限", nominee=nominee)
-    held = span_text(since, on)
+    held = f"任{label}{span_text(since, on)}（自{dotted(since)}）"
+    skipped = _years_not_counted(book, person, since)
+    if skipped:
+        # Each year not counted moves the start a calendar year later.
+        counted_since = add_months(since, 12 * len(skipped))
+        counted = span_text(counted_since, on) if counted_since <= on else "0天"
+        which = "、".join(f"{row.year}年度考核{row.get_grade_display()}" for row in skipped)
+        held = f"{held}，其中{which}不计算，实计{counted}"
+        since = counted_since
     if full_years(since, on, years):
-        return book.result(code, PASS, f"任{label}{held}（自{dotted(since)}），满{years}年", nominee=nominee)
-    return book.result(code, FAIL, f"任{label}{held}（自{dotted(since)}），不满{years}年", nominee=nominee)
+        return book.result(code, PASS, f"{held}，满{years}年", nominee=nominee)
+    return book.result(code, FAIL, f"{held}，不满{years}年", nominee=nominee)
+
+
+def _years_not_counted(book: _Book, person: Any, since: dt.date) -> list[Any]:
+    """The 年度考核 of the years from `since`'s year to `on`'s graded 基本称职 or 不称职, which
+    do not count toward the years for promotion (RULES.md §3) while the basic_grade_no_count
+    rule applies on `on`; [] when it does not (the plain count)."""
+    from cadres.records.models import AnnualAssessment, AssessmentGrade
+
+    if book.get("basic_grade_no_count") is None:
+        return []
+    return list(AnnualAssessment.objects.filter(
+        person=person, year__gte=since.year, year__lte=book.on.year,
+        grade__in=(AssessmentGrade.BASICALLY_COMPETENT, AssessmentGrade.INCOMPETENT)).order_by("year"))
 
 
 def _grassroots_days(person: Any, on: dt.date, unit_types: Iterable[str]) -> int:
@@ -328,12 +349,72 @@ def _education(book: _Book, nominee: Nominee, move: _Promotion) -> CheckResult:
                        nominee=nominee)
 
 
-def _training(book: _Book, nominee: Nominee) -> CheckResult:
+TRAINING_COUNTY = ("county_years", "county_hours", "county_days")
+TRAINING_TOWNSHIP = ("township_months", "township_hours", "township_days")
+
+
+def _county_or_above(rank: str) -> bool | None:
+    """县处级以上 (正/副县级 and above), False for 乡科级 and below, None for an unknown rank."""
+    index = _rank_index(rank)
+    return None if index is None else index <= RANK_ORDER.index("0132")
+
+
+def _training_days(trainings: Iterable[Any]) -> int:
+    """The days covered by the trainings (both ends included), a day spent in two counted once."""
+    total, last = 0, None
+    for started, ended in sorted((row.started_on, row.ended_on) for row in trainings):
+        if last is not None and started <= last:
+            started = last + dt.timedelta(days=1)
+        if ended >= started:
+            total += (ended - started).days + 1
+            last = ended
+    return total
+
+
+def _month_words(days: int) -> str:
+    return f"{days // 30}个月" if days % 30 == 0 else f"{days}天"
+
+
+def _training(book: _Book, nominee: Nominee, move: _Promotion | None) -> CheckResult:
+    """第八条 and 干部教育培训工作条例 (RULES.md §7): 县处级以上 ≥ county_hours 学时 or
+    county_days days of 脱产培训 in the county_years years up to `on`; 乡科级 and below
+    ≥ township_hours 学时 or township_days days in the township_months months up to `on`.
+    A training counts when it ended in [on − period, on] (its 学时 are credited on 结业), with all
+    its hours; days are those of 脱产 trainings only. Short: a reason (完成 within months_after
+    months of 提任)."""
+    from cadres.records.models import Training
+
     code = "training"
+    if move is None:
+        return _no_post(book, nominee, code)
     numbers = book.params(code)
-    months = int(numbers.get("months_after", 12))
-    return book.result(code, NEEDS_REASON,
-                       f"系统中尚无培训记录，须核实是否达到培训要求；未达到的，须在提任后{months}个月内完成培训",
+    after = numbers.get("months_after")
+    later = f"；可在提任后{after}个月内完成培训" if after else "；须在提任后完成培训"
+    county = _county_or_above(move.target_rank)
+    if county is None:
+        return book.result(code, NEEDS_REASON, f"拟任职位未定职务层次，无法确定培训要求{later}", nominee=nominee)
+    keys = TRAINING_COUNTY if county else TRAINING_TOWNSHIP
+    missing = [key for key in keys if not isinstance(numbers.get(key), int) or numbers[key] < 1]
+    if missing:
+        level = "县处级以上" if county else "乡科级及以下"
+        return book.result(code, NEEDS_REASON, f"培训规则未设定{level}干部的培训期间、学时或天数，"
+                                               f"须核实是否达到培训要求{later}", nominee=nominee)
+    period, hours_needed, days_needed = (int(numbers[key]) for key in keys)
+    if county:
+        start, within = add_months(book.on, -12 * period), f"近{period}年"
+        days_words = f"累计{_month_words(days_needed)}"
+    else:
+        start, within, days_words = add_months(book.on, -period), f"近{period}个月", f"{days_needed}天"
+    rows = list(Training.objects.filter(person=nominee.person, ended_on__gte=start, ended_on__lte=book.on))
+    hours = sum(row.hours for row in rows)
+    days = _training_days(row for row in rows if row.is_full_time)
+    if hours >= hours_needed:
+        return book.result(code, PASS, f"{within}培训{hours}学时，达到{hours_needed}学时", nominee=nominee)
+    if days >= days_needed:
+        return book.result(code, PASS, f"{within}培训{hours}学时、脱产培训{days}天，达到{days_words}",
+                           nominee=nominee)
+    held = f"{within}培训{hours}学时" + (f"、脱产培训{days}天" if days else "")
+    return book.result(code, NEEDS_REASON, f"{held}，不足{hours_needed}学时（或{days_words}）{later}",
                        nominee=nominee)
 
 
@@ -490,7 +571,7 @@ def _nominee_checks(book: _Book, nominee: Nominee, wanted: Iterable[str] = NOMIN
         elif code == "personal_matters":
             results.append(_personal_matters(book, nominee))
         elif code == "training":
-            results.append(_training(book, nominee))
+            results.append(_training(book, nominee, move))
         elif move is None:
             results.append(_no_post(book, nominee, code))
         elif code == "years_in_lower_post":

@@ -36,7 +36,8 @@ SCHEMA: dict[str, dict[str, str]] = {
     "working_years": {"years": "int", "grassroots_years": "int0", "ranks": "ranks",
                       "grassroots_unit_types?": "words"},
     "education": {"minimum": "education", "by_rank": "rank_education"},
-    "training": {"months_after": "int"},
+    "training": {"months_after": "int", "county_years": "int", "county_hours": "int", "county_days": "int",
+                 "township_months": "int", "township_hours": "int", "township_days": "int"},
     "assessment_record": {"years": "int", "grades": "grades"},
     "sanction_in_effect": {},
     "personal_matters": {},
@@ -59,12 +60,15 @@ LABELS = {
     "required_for": "必须差额考察的选任方式", "kinds": "核查事项", "relations": "须回避的亲属关系",
     "sensitive_offices": "须回避的岗位（单位名称或职务含）",
     "min_months_since_promotion": "距上次提拔的最少月数",
+    "county_years": "县处级以上：培训计算年数", "county_hours": "县处级以上：培训学时",
+    "county_days": "县处级以上：脱产培训累计天数", "township_months": "乡科级及以下：培训计算月数",
+    "township_hours": "乡科级及以下：培训学时", "township_days": "乡科级及以下：培训天数",
     # assessments (migration 0002) and alerts (migration 0002)
     "percent": "比例上限（%）", "approved_max_percent": "经批准的比例上限（%）", "award": "奖励",
     "amount": "奖励金额（元）", "adjust": "调整方式", "dismiss_after_years": "连续不称职予以辞退的年数",
     "tiers": "奖励等次", "name": "名称", "top": "前几名", "bottom": "末位名数", "days": "天数",
     "warn_months": "提前预警月数", "term_years": "每个任期年数", "terms": "任期数", "offices": "适用的机关",
-    "month": "截止月份", "day": "截止日",
+    "month": "截止月份", "day": "截止日", "new_days": "新任报告期限（天）", "warn_days": "截止前提醒天数",
 }
 GRADES = ("优秀", "称职", "基本称职", "不称职", "不定等次")
 

@@ -3,7 +3,7 @@
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cadres.cases.models import (
@@ -89,14 +89,6 @@ def meeting_topics(user: Any, meeting: Meeting) -> list[MeetingTopic]:
         nominees = topic.case.nominees.select_related("person", "post").order_by("id")
         topic.rows = [(nominee, decisions.get((topic.pk, nominee.pk))) for nominee in nominees]  # type: ignore[attr-defined]
     return topics
-
-
-def person_cases(user: Any, person: Any) -> QuerySet:
-    """Every case the person appeared in as a nominee, among those the user may see, each with
-    the person's stage in it (`stage`)."""
-    stage = Subquery(Nominee.objects.filter(case=OuterRef("pk"), person=person).values("stage")[:1])
-    return (SelectionCase.objects.restrict(user, "view").filter(nominees__person=person)
-            .annotate(stage=stage).select_related("unit").order_by("-started_on", "-id"))
 
 
 def step_bar(case: SelectionCase) -> list[dict[str, Any]]:

@@ -349,6 +349,25 @@ def nominee_explain(*, actor: Any, nominee: Nominee, code: str, reason: str) -> 
 
 
 @transaction.atomic
+def case_explain(*, actor: Any, case: SelectionCase, code: str, reason: str) -> SelectionCase:
+    """The reason a case-wide check asked for (`SelectionCase.check_reasons[code]`, e.g. 等额考察
+    in an individual case): with it the check passes, the reason shown beside it."""
+    case = _people_writable(actor, case)
+    code = (code or "").strip()
+    if not code:
+        raise ValidationError({"code": "请指明要说明的规则"})
+    reason = _required(reason, "说明")
+    old = case.check_reasons.get(code)
+    if old == reason:
+        return case
+    case.check_reasons = {**case.check_reasons, code: reason}
+    case.save(update_fields=["check_reasons", "updated_at"])
+    record(actor=actor, action=CaseAction.CASE_CHECK_EXPLAINED, target=case, subject=case, target_label=str(case),
+           changes={f"check_reasons.{code}": [old, reason]})
+    return case
+
+
+@transaction.atomic
 def nominee_remove(*, actor: Any, nominee: Nominee) -> None:
     """Remove a nominee entered by mistake; one already decided on stays (设为未任用 instead)."""
     case, nominee = _nominee_locked(actor, nominee)

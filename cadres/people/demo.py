@@ -612,6 +612,15 @@ def demo_quotas_load(*, actor: Any) -> None:
                        deputy_posts=deputies, changed_on=QUOTA_DATE, document=QUOTA_DOCUMENT)
 
 
+def demo_pools_ensure(*, actor: Any) -> None:
+    from cadres.reserves.models import ReservePool
+    from cadres.reserves.services import pool_create
+
+    for name in ("县管后备干部", "市管后备干部"):
+        if not ReservePool.objects.filter(name=name).exists():
+            pool_create(actor=actor, name=name)
+
+
 def demo_cases_load(*, actor: Any) -> None:
     from cadres.cases.demo import demo_cases_load as load
 
@@ -626,6 +635,8 @@ def demo_load(*, actor: Any, seed: int = DEFAULT_SEED) -> DemoReport:
     (audited by the account services), the earlier posts, then one DEMO_LOADED audit event.
     """
     county = demo_county(seed=seed)
+    # The roster's 后备干部 column names reserve pools, which must exist before the import.
+    demo_pools_ensure(actor=actor)
     roster_import(
         actor=actor, content=demo_roster_xlsx(county), file_name=f"演示数据（种子{seed}）.xlsx",
         source=PostSource.DEMO,

@@ -78,7 +78,8 @@ class PersonFieldsForm(forms.Form):
     professional_title = _text("专业技术职务", 50)
     expertise = _text("熟悉专业有何专长", 200)
     rank_started_on = MonthField(label="任现职级时间", required=False)
-    reserve_pool = _text("后备干部", 50)
+    # Read-only: the pools he is an active member of (cadres.reserves writes them).
+    reserve_pool = _text("后备干部", 200, disabled=True)
     sort_order = forms.IntegerField(label="排序号", min_value=0, max_value=999999, initial=0,
                                     help_text="同一单位内按排序号从小到大排列")
     remarks = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -105,12 +106,23 @@ class PersonFieldsForm(forms.Form):
                 kwargs["initial"]["id_number"] = ""
         super().__init__(*args, **kwargs)
         self.fields["id_number"].widget.attrs["autocomplete"] = "off"
+        self._reserve_pools_shown(person)
         if self.keeps_id_number and person is not None:
             from cadres.accounts.templatetags.cadres_security import mask_id_number
 
             self.fields["id_number"].help_text = (
                 f"已登记 {mask_id_number(person.id_number)}；不修改请留空（查阅完整档案后可查看和修改）")
             self.fields["id_number"].widget.attrs["placeholder"] = mask_id_number(person.id_number)
+
+    def _reserve_pools_shown(self, person: Person | None) -> None:
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        from cadres.reserves.selectors import pool_names_of
+
+        self.initial["reserve_pool"] = "、".join(pool_names_of(person)) if person is not None else ""
+        self.fields["reserve_pool"].help_text = format_html(
+            '在<a href="{}">后备干部</a>中列入或调出', reverse("reserves:pool_list"))
 
     def clean_name(self) -> str:
         name = "".join(self.cleaned_data["name"].split())
@@ -146,7 +158,8 @@ class PersonFieldsForm(forms.Form):
 
     def person_fields(self) -> dict[str, Any]:
         """The cleaned values as Person fields (birth_day_known included)."""
-        values = {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+        values = {name: self.cleaned_data[name] for name in self.fields
+                  if name in self.cleaned_data and not self.fields[name].disabled}
         values["birth_day_known"] = self.cleaned_data.get("birth_day_known", False)
         return values
 

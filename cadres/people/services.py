@@ -174,7 +174,7 @@ def roster_check(*, actor: Any, content: bytes, file_name: str) -> CheckedRoster
     seconds: dict[str, float] = {}
     with _cyclic_gc_paused():
         file_format, parsed = _read(content, seconds)
-        if errors := _out_of_scope_errors(actor, parsed):
+        if errors := _out_of_scope_errors(actor, parsed) + _reserve_pool_errors(parsed):
             raise RosterRejected(errors)
     return CheckedRoster(file_name=file_name, sha256=hashlib.sha256(content).hexdigest(),
                          file_format=file_format, parsed=parsed, seconds=seconds)
@@ -274,6 +274,7 @@ def _apply(
         },
     )
     _audit_people(actor, event, parsed, new_positions, new_ids, changed, units)
+    _reserve_members(actor, event, parsed, new_positions, new_ids, changed)
 
 
 def _take_turn() -> None:
@@ -333,6 +334,32 @@ def _out_of_scope_errors(actor: Any, parsed: ParsedRoster) -> list[RowError | st
     return errors
 
 
+def _reserve_pool_errors(parsed: ParsedRoster) -> list[RowError | str]:
+    """A 后备干部 value must name a pool of cadres.reserves (the roster does not create pools)."""
+    from cadres.reserves.services import unknown_pool_names
+
+    values = parsed.columns.get("reserve_pool") or []
+    unknown = set(unknown_pool_names(values))
+    return [RowError(ROSTER_SHEET, number, "后备干部", value, "不是已建立的后备干部库")
+            for number, value in zip(parsed.row_numbers, values) if value in unknown]
+
+
+def _reserve_members(
+    actor: Any, event: Any, parsed: ParsedRoster, new_positions: Sequence[int], new_ids: Sequence[int],
+    changed: list[tuple[Person, "Changes"]],
+) -> None:
+    """A 后备干部 value written makes the person an active member of that pool (from 名册导入,
+    cadres.reserves.services); the field stays its mirror. A blank value changes nothing."""
+    from cadres.reserves.services import members_from_roster
+
+    column = parsed.columns.get("reserve_pool")
+    if column is None:
+        return
+    pairs = [(pk, column[position]) for position, pk in zip(new_positions, new_ids)]
+    pairs += [(person.pk, diff["reserve_pool"][1]) for person, diff in changed if "reserve_pool" in diff]
+    members_from_roster(actor=actor, pairs=pairs, on=timezone.localdate(), batch=event)
+
+
 def _unit_specs(parsed: ParsedRoster) -> list[UnitSpec]:
     specs = {
         unit.path: UnitSpec(unit.path, unit.unit_type, unit.authorized_staffing, staffing_given=True)
@@ -362,6 +389,8 @@ Changes = dict[str, list[Any]]
 
 def _person_values(row: RosterRow, present: frozenset[str], unit_ids: Mapping[str, int | None]) -> dict[str, Any]:
     values = {name: row.values[name] for name in PLAIN_FIELDS if name in present}
+    if not values.get("reserve_pool", True):
+        del values["reserve_pool"]  # a blank 后备干部 leaves the memberships (cadres.reserves) as they are
     values["birth_date"], values["birth_day_known"] = row.values["birth"]
     values["unit_id"] = unit_ids[row.values["unit_path"]]
     values["highest_education"] = codes.highest_education(
@@ -608,7 +637,7 @@ PERSON_EDITABLE_FIELDS = (
     "birthplace", "political_status", "party_joined_on", "work_started_on", "health",
     "full_time_education", "full_time_degree", "full_time_education_school", "full_time_degree_school",
     "in_service_education", "in_service_degree", "in_service_education_school", "in_service_degree_school",
-    "professional_title", "expertise", "rank_started_on", "reserve_pool", "sort_order", "remarks",
+    "professional_title", "expertise", "rank_started_on", "sort_order", "remarks",
 )
 POST_FIELDS_REFUSED = "现任职务（单位、职务、职务层次、班子成员、任现职时间）须通过任免办理，不能在基本信息中修改"
 OUT_OF_CHANGE_SCOPE = "该干部不在您的信息维护范围内"

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "cadres.assessments",
     "cadres.reserves",
     "cadres.alerts",
+    "cadres.supervision",
     "cadres.appointment_forms",
     "cadres.ballots",
 ]

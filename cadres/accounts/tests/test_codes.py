@@ -186,9 +186,10 @@ def test_administrator_changes_a_roles_codes_and_it_is_audited(admin_client):
     assert role.permissions == ["analytics.view", "people.view"]
     event = AuditEvent.objects.get(action="role.updated")
     assert event.actor == admin_client.admin
-    assert event.changes["permissions"] == {"old": ["alerts.view", "analytics.view", "assessments.view", "ballots.view",
-                                                        "cases.view", "plans.view", "reserves.view"],
-                                            "new": ["analytics.view", "people.view"]}
+    assert event.changes["permissions"] == {
+        "old": ["alerts.view", "analytics.view", "assessments.view", "ballots.view", "cases.view", "plans.view",
+                "reserves.view", "supervision.view"],
+        "new": ["analytics.view", "people.view"]}
 
 
 def test_role_pages_are_refused_to_other_roles(client):
@@ -209,4 +210,4 @@ def test_role_form_offers_every_registered_code_by_its_label(admin_client):
     # then
     for code, label in permission_choices():
         assert f'value="{code}"' in body and label in body
-    assert body.count("checked") == 7  # analytics, plans, ballots, cases, assessments, reserves, alerts .view
+    assert body.count("checked") == 8  # analytics plans ballots cases assessments reserves alerts supervision

@@ -11,22 +11,11 @@ post of a 公开选拔 / 竞争上岗, limited to the cases the viewing user may
 from typing import Any
 
 from django import template
-from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 
+from cadres.accounts.permissions import has_permission
 from cadres.cases.models import Applicant, Nominee, SelectionCase
 
 register = template.Library()
-
-
-def _case_link(case: SelectionCase) -> str:
-    for name in ("cases:case_detail", "cases:case_publicity"):
-        try:
-            return reverse(name, args=[case.pk])
-        except NoReverseMatch:
-            continue
-    return ""
 
 
 def person_case_rows(user: Any, person: Any) -> list[dict[str, Any]]:
@@ -50,20 +39,8 @@ def person_case_rows(user: Any, person: Any) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=lambda row: (row["case"].started_on, row["case"].pk), reverse=True)
 
 
-@register.simple_tag(takes_context=True)
-def person_cases(context: template.Context, person: Any) -> SafeString:
+@register.inclusion_tag("cases/partials/person_cases.html", takes_context=True)
+def person_cases(context: template.Context, person: Any) -> dict[str, Any]:
     user = context.get("user") or getattr(context.get("request"), "user", None)
-    rows = person_case_rows(user, person) if user is not None else []
-    if not rows:
-        return mark_safe('<p class="empty" id="person-cases">没有参与选拔任用事项的记录。</p>')  # noqa: S308 - a constant
-    body = format_html_join(
-        "", "<tr><td class=\"nowrap\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        ((row["case"].started_on.strftime("%Y.%m.%d"),
-          format_html('<a href="{}">{}</a>', link, row["case"].title) if (link := _case_link(row["case"]))
-          else row["case"].title,
-          row["case"].get_kind_display(), row["post"] or "—", row["part"]) for row in rows),
-    )
-    return format_html(
-        '<div class="table-wrap"><table class="data" id="person-cases"><thead><tr><th>动议日期</th>'
-        "<th>选拔任用事项</th><th>方式</th><th>拟任（竞聘）职位</th><th>情况</th></tr></thead>"
-        "<tbody>{}</tbody></table></div>", body)
+    may_see = user is not None and has_permission(user, "cases.view")
+    return {"rows": person_case_rows(user, person) if may_see else [], "may_see": may_see}

@@ -58,21 +58,3 @@ def east_clerk(county: dict[str, Unit]) -> Any:
     """A 单位信息员 of 东坑镇: no case codes at all."""
     return user_with_role("unit_clerk", maintained=[county["east"]])
 
-
-def migration_defaults_load() -> None:
-    """The data the migrations seed (the cases' rules and transition table, the plans' age limits
-    and 正职 titles) again: a transactional test (live_server) starts after another one's flush."""
-    import importlib
-
-    from django.apps import apps
-
-    for module in ("cadres.cases.migrations.0002_default_rules", "cadres.plans.migrations.0002_default_age_limits"):
-        importlib.import_module(module).add_defaults(apps, None)
-
-
-@pytest.fixture(autouse=True)
-def _migration_defaults_after_flush(request: Any) -> None:
-    marker = request.node.get_closest_marker("django_db")
-    if marker is not None and marker.kwargs.get("transaction"):
-        request.getfixturevalue("transactional_db")
-        migration_defaults_load()

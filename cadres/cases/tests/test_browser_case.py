@@ -1,7 +1,10 @@
-"""In the browser: an officer creates a case, adds its post and a nominee, moves it 动议 →
-民主推荐 → 确定考察对象, records a 常委会 with a decision on the nominee, and opens the 纪实表;
-screenshots of the case page and of the 纪实表 (its HTML, as WeasyPrint lays it out) go to
-var/screenshots/."""
+"""In the browser, a whole case from 动议 to 任职: an officer creates it, adds its post and a
+nominee, moves it 动议 → 民主推荐 → 确定考察对象, states the reasons the checks ask for, records
+a 常委会 with its decision (exactly half of 应到会 fails), goes through 考察 and 凡提四必 (the
+纪委 函询 with its reply) to 讨论决定 and 任前公示; someone without an account reads the notice at
+/gongshi/ and files a comment, the officer resolves it, appoints the nominee once the period is
+over, records the 任职谈话 and completes the case. Screenshots of the pages and of the 纪实表 PDF
+(rendered to a picture with pdfium) go to var/screenshots/."""
 
 import datetime as dt
 from pathlib import Path
@@ -9,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cadres.cases.models import SelectionCase, Step
 from cadres.org.models import Unit
@@ -18,8 +22,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_case_from_motion_to_decision_in_the_browser(signed_in_page: Any, live_server: Any,
-                                                     county: dict[str, Unit], team: dict[str, Any]) -> None:
+def test_case_from_motion_to_appointment_in_the_browser(signed_in_page: Any, live_server: Any, browser: Any,
+                                                        monkeypatch: Any, county: dict[str, Unit],
+                                                        team: dict[str, Any]) -> None:
     from playwright.sync_api import expect
 
     page = signed_in_page
@@ -106,16 +111,126 @@ def test_case_from_motion_to_decision_in_the_browser(signed_in_page: Any, live_s
     expect(row.locator(".decision-outcome")).to_have_text("通过")
     page.screenshot(path=str(SCREENSHOTS / "case_meeting_detail.png"), full_page=True)
 
-    # then: the case page shows the decision; screenshots of it and of the 纪实表
-    page.goto(live_server.url + reverse("cases:case_detail", args=[case.pk]))
+    # then: the case page shows the decision
+    case_url = live_server.url + reverse("cases:case_detail", args=[case.pk])
+    page.goto(case_url)
     expect(page.locator("#meetings")).to_contain_text("同意4，不同意1，弃权0，通过")
+    nominee = case.nominees.get()
+
+    def stage(label: str) -> None:
+        form = page.locator("details", has_text="变更阶段").first
+        form.locator("summary").click()
+        form.get_by_label("阶段").select_option(label=label)
+        form.get_by_role("button", name="保存").click()
+        expect(page.locator("#nominee-list")).to_contain_text(label)
+
+    def move_to(label: str, on: str) -> None:
+        move = page.locator("#move-form")
+        move.get_by_label("进入步骤").select_option(label=label)
+        move.get_by_label("日期", exact=True).fill(on)
+        move.get_by_role("button", name="进入该步骤").click()
+        expect(page.locator(".message-success")).to_contain_text(f"已进入“{label}”")
+
+    # when: he becomes the 考察对象; the checks that ask for a reason get one
+    stage("考察对象")
+    for _ in range(6):
+        explain = page.locator("details.check-explain")
+        if explain.count() == 0:
+            break
+        explain.first.locator("summary").click()
+        explain.first.locator("textarea").fill("个别提拔，推荐意见集中；已列入年度培训计划，提任后一年内完成")
+        explain.first.get_by_role("button", name="保存理由").click()
+        expect(page.locator(".message-success")).to_contain_text("已记录说明")
+    expect(page.locator("details.check-explain")).to_have_count(0)
+    move_to("考察", "2026-03-20")
+    stage("拟任人选")
+
+    # when: 凡提四必 — 讨论决定 is refused until the 纪委 has replied to the 函询
+    def diligence(kind: str, **fields: str) -> None:
+        form = page.locator(f"#diligence-{nominee.pk}")
+        form.locator("summary").click()
+        form.get_by_label("核查事项").select_option(label=kind)
+        form.get_by_label("发函或开始日期").fill("2026-03-21")
+        for label, value in fields.items():
+            if label == "结论":
+                form.get_by_label("结论").select_option(label=value)
+            else:
+                form.get_by_label(label).fill(value)
+        form.get_by_role("button", name="保存核查").click()
+        expect(page.locator(".message-success")).to_be_visible()
+
+    for kind in ("档案必审", "个人有关事项报告必核", "线索具体的信访举报必查"):
+        diligence(kind, 回复或完成日期="2026-03-23", 结论="无问题")
+    diligence("纪检监察机关意见必听", 函件文号="青组函〔2026〕12号", 结论="待回复")
+    move = page.locator("#move-form")
+    move.get_by_label("进入步骤").select_option(label="讨论决定")
+    move.get_by_label("日期", exact=True).fill("2026-03-25")
+    move.get_by_role("button", name="进入该步骤").click()
+    expect(page.locator(".message-error")).to_contain_text("凡提四必")
+    diligence("纪检监察机关意见必听", 回复或完成日期="2026-03-26", 结论="无问题", 函件文号="青组函〔2026〕12号",
+              回复意见="未发现违反廉洁纪律问题")
+    move_to("讨论决定", "2026-03-27")
+    move_to("任前公示", "2026-03-30")
     page.screenshot(path=str(SCREENSHOTS / "case_detail.png"), full_page=True)
+
+    # when: the notice is generated and published; someone without an account comments on it
+    page.goto(live_server.url + reverse("cases:case_publicity", args=[case.pk]))
+    page.locator("#case-publicity").get_by_role("link", name="生成任前公示").click()
+    page.get_by_label("联系电话").fill("0571-5551234")
+    page.get_by_label("通信地址").fill("青岚县委组织部干部监督科")
+    page.get_by_role("button", name="生成").click()
+    page.get_by_role("button", name="发布公示").click()
+    expect(page.locator("#case-publicity .badge")).to_have_text("公示中")
+    anonymous = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    public = anonymous.new_page()
+    public.goto(live_server.url + "/gongshi/")
+    expect(public.locator("article")).to_contain_text("拟任县水利局副局长")
+    public.get_by_role("link", name="反映情况").click()
+    public.get_by_label("反映对象").select_option(label="赵副镇长")
+    public.get_by_label("反映内容").fill("反映该同志分管的一项工程验收资料不全。")
+    public.get_by_role("button", name="提交").click()
+    expect(public.locator("h1")).to_have_text("已收到您的反映")
+    anonymous.close()
+    page.reload()
+    page.locator("#case-publicity").get_by_role("link", name="公示反映（1件待核查）").click()
+    page.get_by_role("link", name="核查办结").click()
+    page.get_by_label("核查结论").select_option(label="未发现问题，任用")
+    page.get_by_label("核查情况").fill("经核查，验收资料齐全。")
+    page.get_by_role("button", name="办结").click()
+    expect(page.locator(".message-success")).to_have_text("已办结该公示反映")
+
+    # when: the period is over: 任职, 任职谈话, completion
+    notice = case.notices.get()
+    after = notice.ends_on + dt.timedelta(days=1)
+    original = timezone.localdate
+    monkeypatch.setattr("django.utils.timezone.localdate",
+                        lambda value=None, timezone=None: after if value is None else original(value, timezone))
+    page.goto(live_server.url + reverse("cases:case_publicity", args=[case.pk]))
+    page.locator("#case-completion").get_by_role("link", name="任职", exact=True).click()
+    page.get_by_label("任职文号").fill("青委干〔2026〕31号")
+    page.get_by_label("任用类型").select_option(label="交流任职")
+    page.get_by_role("button", name="任职").click()
+    expect(page.locator(".message-success")).to_have_text("已办理赵副镇长的任职")
+    page.locator("#completion-nominees tbody tr").get_by_role("link", name="任职谈话").click()
+    page.get_by_label("谈话人").fill("县委组织部常务副部长")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_role("link", name="完成选拔任用").click()
+    page.get_by_role("button", name="完成").click()
+    case.refresh_from_db()
+    team["candidate"].refresh_from_db()
+    assert (team["candidate"].unit_id, team["candidate"].post_title) == (county["water"].pk, "副局长")
+    assert case.status == "completed"
+
+    # then: the person's card lists the case; the 纪实表 PDF, rendered, tells the whole story
+    page.goto(live_server.url + reverse("people:person_detail", args=[team["candidate"].pk]))
+    expect(page.locator("body")).to_contain_text("2026-001")
     response = page.request.get(live_server.url + reverse("cases:record_sheet_pdf", args=[case.pk]))
     assert response.ok and response.body().startswith(b"%PDF")
-    from cadres.cases.documents import record_sheet_html
+    import pypdfium2
 
-    sheet = page.context.new_page()
-    sheet.set_viewport_size({"width": 794, "height": 1123})
-    sheet.set_content(record_sheet_html(case))
-    expect(sheet.locator("h1")).to_have_text("选拔任用工作全程纪实表")
-    sheet.screenshot(path=str(SCREENSHOTS / "case_record_sheet.png"), full_page=True)
+    pdf = pypdfium2.PdfDocument(response.body())
+    text = "".join(pdf[index].get_textpage().get_text_range() for index in range(len(pdf)))
+    for expected in ("选拔任用工作全程纪实表", "赵副镇长", "青组函〔2026〕12号", "青委干〔2026〕31号"):
+        assert expected in text.replace(" ", "").replace("\r", "").replace("\n", ""), expected
+    for index in range(len(pdf)):
+        pdf[index].render(scale=1.5).to_pil().save(SCREENSHOTS / f"case_record_sheet_page{index + 1}.png")

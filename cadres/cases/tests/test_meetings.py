@@ -13,6 +13,7 @@ from cadres.audit.models import AuditEvent
 from cadres.cases import selectors, services
 from cadres.cases.actions import CaseAction
 from cadres.cases.models import DecisionMethod, MeetingKind, SelectionRule
+from cadres.cases.templatetags.person_cases import person_case_rows
 from cadres.org.models import Unit
 
 D = dt.date(2026, 5, 12)
@@ -128,8 +129,8 @@ def test_person_cases_lists_every_case_of_the_person(officer: Any, county: dict[
     second = services.case_create(actor=officer, title="东坑镇镇长选拔", unit=county["east"],
                                   started_on=dt.date(2026, 6, 1))
     services.nominee_add(actor=officer, case=second, person=team["candidate"])
-    cases = list(selectors.person_cases(officer, team["candidate"]))
-    assert [case.number for case in cases] == [second.number, decided["case"].number]
-    assert cases[0].stage == "recommended"
+    rows = person_case_rows(officer, team["candidate"])
+    assert [row["case"].number for row in rows] == [second.number, decided["case"].number]
+    assert rows[0]["part"] == "推荐人选"
     other = Unit.objects.create(name="邻县", path="邻县", depth=0)
-    assert list(selectors.person_cases(user_with_role("cadre_office", maintained=[other]), team["candidate"])) == []
+    assert person_case_rows(user_with_role("cadre_office", maintained=[other]), team["candidate"]) == []

@@ -67,7 +67,7 @@ def test_add_a_cadre_photo_concurrent_post_and_removal_show_in_his_history(
     page.get_by_role("link", name="上传照片").click()
     page.set_input_files("input[type=file]", str(portrait_file(tmp_path)))
     frame = page.locator("[data-crop-frame]")
-    expect(frame).to_be_visible()
+    expect(frame).to_be_visible(timeout=15_000)  # the image decodes first; slow on a busy machine
     page.locator("[data-crop-size]").fill("60")
     page.locator("[data-crop-size]").dispatch_event("input")
     start_x = int(page.locator("[name=crop_x]").input_value())
