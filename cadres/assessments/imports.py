@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cadres.accounts.permissions import can_export_sensitive
 from cadres.assessments import selectors, services
 from cadres.assessments.actions import AssessmentAction
 from cadres.core.idcard import InvalidIdNumber, parse_id_number
@@ -165,10 +164,10 @@ def grades_import(*, actor: Any, unit: Unit, content: bytes, filename: str = "")
 
 def grades_template(*, actor: Any, unit: Unit, year: int) -> bytes:
     """The import template: the unit's people in post at the year's end with their grades so
-    far (身份证号 filled in only for users who may export it; others type it)."""
+    far. The 身份证号 column is left for the unit to fill in from its own records: a file that
+    leaves the system carries no 身份证号 without a stated purpose (the roster export's rule)."""
     people = selectors.unit_people(actor=actor, unit=unit, year=year)
     grades = selectors.grades_of(people, year)
-    sensitive = can_export_sensitive(actor)
-    rows = [[person.name, person.id_number if sensitive else "", year,
+    rows = [[person.name, "", year,
              grades[person.pk].get_grade_display() if person.pk in grades else ""] for person in people]
     return write_xlsx([("年度考核", list(COLUMNS), rows)])

@@ -25,6 +25,7 @@ from cadres.accounts.permissions import has_permission
 from cadres.assessments import imports, selectors, services
 from cadres.assessments.forms import ApplyForm, EvaluationForm, ImportForm, QuotaApprovalForm
 from cadres.assessments.models import EvaluationSource
+from cadres.core.downloads import download
 from cadres.core.forms import service_errors_on_form
 from cadres.org.models import Unit
 from cadres.people.models import Person
@@ -134,9 +135,7 @@ def unit_grades_import(request: HttpRequest, unit_id: int, year: int) -> HttpRes
 def unit_grades_template(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
     unit = _unit(request, unit_id, "change")
     content = imports.grades_template(actor=request.user, unit=unit, year=year)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{year}-assessment-{unit.pk}.xlsx"
-    return response
+    return download(content, f"{unit.name}{year}年度考核导入模板.xlsx")
 
 
 @require_POST

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cadres.accounts.decorators import requires
 from cadres.accounts.permissions import has_permission
+from cadres.core.downloads import download
 from cadres.core.forms import service_errors_on_form
 from cadres.core.spreadsheets import write_xlsx
 from cadres.org.models import Unit
@@ -25,7 +26,6 @@ from cadres.reserves import forms, matching, selectors, services, training
 from cadres.reserves.models import ReserveMember, ReservePool, ReserveStatus
 
 GET_POST = ["GET", "POST"]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _on(request: HttpRequest) -> dt.date:
@@ -59,9 +59,7 @@ def pool_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.reserve_table(pools, on)
     if request.GET.get("format") == "xlsx":
         content = write_xlsx([("后备干部结构", selectors.TABLE_HEADER, selectors.table_sheet_rows(rows))])
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''reserves-{on:%Y%m%d}.xlsx"
-        return response
+        return download(content, f"后备干部结构情况{on:%Y%m%d}.xlsx")
     unused = selectors.unused_members(on, pools)
     return render(request, "reserves/pool_list.html", {
         "rows": rows, "on": on, "unused": unused,
