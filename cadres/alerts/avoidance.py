@@ -313,3 +313,18 @@ def _regional_candidates(scope: set[int] | None, offices: list[str],
         candidates |= set(overrides)
     return candidates if scope is None else candidates & scope
 
+
+KIN_DETAIL_HIDDEN = "与亲属存在任职回避情形（亲属关系属敏感信息，须有查阅敏感信息权限方可查看详情）"
+
+
+def for_reader(findings: Iterable[Finding], user: Any) -> list[Finding]:
+    """The findings as `user` may read them: a kinship conflict names the relation and the
+    relative (family data), so without `people.view_sensitive` it says only that there is one."""
+    from dataclasses import replace
+
+    from cadres.accounts.permissions import can_see_sensitive
+
+    if user is None or can_see_sensitive(user):
+        return list(findings)
+    return [replace(finding, message=f"{finding.message.split('（', 1)[0]}：{KIN_DETAIL_HIDDEN}")
+            if finding.rule_code == KIN_RULE else finding for finding in findings]

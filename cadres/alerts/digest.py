@@ -19,6 +19,7 @@ from django.db import transaction
 
 from cadres.accounts.scopes import access_for
 from cadres.alerts.actions import AlertAction, AlertPermission
+from cadres.alerts.avoidance import for_reader
 from cadres.alerts.findings import Finding
 from cadres.alerts.models import WarningDigest
 from cadres.alerts.warnings import scope_for, warnings_for
@@ -99,7 +100,7 @@ def digest_make_all(*, on: dt.date, users: Iterable[Any] | None = None) -> Diges
     digests = []
     for user in users:
         scope = scope_for(user)
-        mine = [finding for finding in everything if scope.admits(finding)]
+        mine = for_reader([finding for finding in everything if scope.admits(finding)], user)
         digests.append(digest_make(user=user, on=on, findings=mine))
     return DigestRun(day=on, digests=digests)
 

@@ -22,12 +22,13 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cadres.accounts.permissions import has_permission
 from cadres.alerts.actions import AlertAction
 from cadres.alerts.avoidance import Post, avoidance_findings
 from cadres.alerts.findings import Finding
@@ -89,10 +90,14 @@ def _moves(plan: ExchangePlan) -> list[ExchangeMove]:
 # --- writing plans -----------------------------------------------------------------------------
 
 
-def _draft(plan: ExchangePlan) -> ExchangePlan:
+def _draft(plan: ExchangePlan, actor: Any = None) -> ExchangePlan:
+    """The plan's row locked, still a draft, and — under the lock, so no one adds a move in
+    between — every mover and unit in the actor's 信息维护 scope (None, the system, may)."""
     locked = ExchangePlan.objects.select_for_update().get(pk=plan.pk)
     if locked.status != PlanStatus.DRAFT:
         raise ValidationError("该交流方案已%(status)s，不能再修改", params={"status": locked.get_status_display()})
+    if actor is not None and not (has_permission(actor, "alerts.exchange") and plan_changeable(actor, locked)):
+        raise PermissionDenied("该交流方案涉及您信息维护范围以外的干部或单位")
     return locked
 
 
@@ -113,7 +118,10 @@ def plan_create(*, actor: Any, title: str, effective_on: dt.date, notes: str = "
 def move_add(*, actor: Any, plan: ExchangePlan, person: Person, to_unit: Unit, to_title: str, to_rank: str,
              is_team_member: bool = True) -> ExchangeMove:
     """Add one person's move to a draft plan: a new main post in `to_unit`."""
-    plan = _draft(plan)
+    plan = _draft(plan, actor)
+    if actor is not None and not (Person.objects.restrict(actor, "change").filter(pk=person.pk).exists()
+                                  and Unit.objects.restrict(actor, "change").filter(pk=to_unit.pk).exists()):
+        raise PermissionDenied("该干部或单位不在您的信息维护范围内")
     if plan.moves.filter(person=person).exists():
         raise ValidationError({"person": f"{person.name}已在本方案中"})
     if not unit_exists_on(to_unit, plan.effective_on):
@@ -134,7 +142,7 @@ def move_add(*, actor: Any, plan: ExchangePlan, person: Person, to_unit: Unit, t
 
 @transaction.atomic
 def move_remove(*, actor: Any, move: ExchangeMove) -> None:
-    plan = _draft(move.plan)
+    plan = _draft(move.plan, actor)
     person, text = move.person, f"{move.person.name} → {move.to_unit.name}{move.to_title}"
     move.delete()
     record(actor=actor, action=AlertAction.PLAN_UPDATED, target=plan, target_label=plan.title, subject=person,
@@ -143,7 +151,7 @@ def move_remove(*, actor: Any, move: ExchangeMove) -> None:
 
 @transaction.atomic
 def plan_discard(*, actor: Any, plan: ExchangePlan, reason: str = "") -> ExchangePlan:
-    plan = _draft(plan)
+    plan = _draft(plan, actor)
     plan.status = PlanStatus.DISCARDED
     plan.save(update_fields=["status"])
     changes: dict[str, Any] = {"status": [PlanStatus.DRAFT.value, PlanStatus.DISCARDED.value]}
@@ -162,7 +170,7 @@ def plan_commit(*, actor: Any, plan: ExchangePlan, force_reason: str = "", docum
     from cadres.org.models import PostSource
     from cadres.org.services import post_start
 
-    plan = _draft(plan)
+    plan = _draft(plan, actor)
     moves = _moves(plan)
     if not moves:
         raise ValidationError("该交流方案还没有交流人选")

@@ -19,13 +19,13 @@ from cadres.accounts.decorators import requires
 from cadres.accounts.permissions import has_permission
 from cadres.alerts import exchange as services
 from cadres.alerts.actions import AlertPermission
-from cadres.alerts.avoidance import avoidance_findings
+from cadres.alerts.avoidance import avoidance_findings, for_reader
 from cadres.alerts.exchange_forms import CommitForm, DiscardForm, MoveForm, PersonSearchForm, PlanForm
 from cadres.alerts.findings import Finding
 from cadres.alerts.models import ExchangeMove, ExchangePlan, PlanStatus
 from cadres.alerts.tenure import tenure_findings
 from cadres.cases.rules import rule
-from cadres.core.forms import service_errors_on_form
+from cadres.core.forms import is_number_text, service_errors_on_form
 from cadres.org.models import Unit
 from cadres.people.models import Person
 
@@ -48,7 +48,7 @@ def _rows(findings: list[Finding], on: Any) -> list[dict[str, Any]]:
 @require_GET
 def avoidance_list(request: HttpRequest) -> HttpResponse:
     on = timezone.localdate()
-    findings = avoidance_findings(Person.objects.restrict(request.user, "view"), on)
+    findings = for_reader(avoidance_findings(Person.objects.restrict(request.user, "view"), on), request.user)
     return render(request, "alerts/avoidance.html", {
         "on": on, "rows": _rows(findings, on), "page": "avoidance", "title": "任职回避",
     })
@@ -115,7 +115,7 @@ def _move_form(request: HttpRequest, plan: ExchangePlan, data: Any = None) -> tu
     search = PersonSearchForm(request.GET or None)
     query = search.cleaned_data.get("q", "").strip() if search.is_valid() else ""
     found = list(people.filter(name__contains=query).order_by("name", "pk")[:PERSON_RESULTS]) if query else []
-    chosen = [value for value in ([data.get("person")] if data else []) if value and str(value).isdigit()]
+    chosen = [value for value in ([data.get("person")] if data else []) if value and is_number_text(value)]
     shown = people.filter(pk__in=[*(person.pk for person in found), *chosen]).order_by("name", "pk")
     units = Unit.objects.restrict(request.user, "change").order_by("sort_key", "path")
     initial = {"person": found[0].pk} if len(found) == 1 else {}

@@ -35,6 +35,7 @@ from django.urls import reverse
 
 from cadres.accounts.scopes import access_for, scope_paths
 from cadres.accounts.selectors import SYSTEM_READER
+from cadres.alerts.avoidance import for_reader
 from cadres.alerts.findings import Finding
 from cadres.cases import rules
 from cadres.core.dates import add_months
@@ -355,7 +356,7 @@ def warnings_for(*, actor: Any, on: dt.date, kinds: Iterable[str] | None = None,
     order = {kind: index for index, kind in enumerate(KINDS)}
     findings.sort(key=lambda finding: (order.get(finding.kind, len(order)), finding.due_on is None,
                                        finding.due_on or dt.date.max, finding.message, finding.key))
-    return findings
+    return for_reader(findings, actor)
 
 
 def sources_present() -> dict[str, bool]:

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from cadres.assessments import selectors, services
 from cadres.assessments.actions import AssessmentAction
+from cadres.core.forms import is_number_text
 from cadres.core.idcard import InvalidIdNumber, parse_id_number
 from cadres.core.spreadsheets import UnreadableFile, control_character, read_workbook, write_xlsx
 from cadres.org.models import Unit
@@ -53,7 +54,7 @@ def _text(value: object) -> str:
 
 def _year(value: object) -> int | None:
     text = _text(value).removesuffix("年度").removesuffix("年")
-    return int(text) if text.isdigit() else None
+    return int(text) if is_number_text(text, max_length=6) else None
 
 
 def grades_check(*, actor: Any, unit: Unit, content: bytes) -> tuple[dict[int, dict[int, str]], list[str], int]:

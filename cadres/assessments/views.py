@@ -23,8 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cadres.accounts.decorators import requires
 from cadres.accounts.permissions import has_permission
 from cadres.assessments import imports, selectors, services
+from cadres.assessments.actions import AssessmentAction
 from cadres.assessments.forms import ApplyForm, EvaluationForm, ImportForm, QuotaApprovalForm
 from cadres.assessments.models import EvaluationSource
+from cadres.audit.services import record
 from cadres.core.downloads import download
 from cadres.core.forms import service_errors_on_form
 from cadres.org.models import Unit
@@ -135,6 +137,8 @@ def unit_grades_import(request: HttpRequest, unit_id: int, year: int) -> HttpRes
 def unit_grades_template(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
     unit = _unit(request, unit_id, "change")
     content = imports.grades_template(actor=request.user, unit=unit, year=year)
+    record(actor=request.user, action=AssessmentAction.TEMPLATE_READ, target=unit,
+           changes={"year": year})
     return download(content, f"{unit.name}{year}年度考核导入模板.xlsx")
 
 

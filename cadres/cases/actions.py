@@ -32,6 +32,8 @@ class CaseAction(models.TextChoices):
     CASE_DOCUMENT_REMOVED = "case.document_removed", "删除纪实材料"
     CASE_DOCUMENT_READ = "case.document_read", "查阅纪实材料"
     CASE_RECORD_SHEET_READ = "case.record_sheet_read", "导出全程纪实表"
+    SCORES_SHEET_READ = "competition.scores_sheet_read", "导出竞聘成绩表"
+    APPOINTMENT_NOTICE_READ = "case.appointment_notice_read", "下载任职通知草稿"
     NOMINEE_ADDED = "nominee.added", "新增人选"
     NOMINEE_UPDATED = "nominee.updated", "修改人选"
     NOMINEE_REMOVED = "nominee.removed", "删除人选"
@@ -62,7 +64,8 @@ class CaseAction(models.TextChoices):
     COMPETITION_CONCLUDED = "competition.concluded", "竞聘任职和落选"
 
 
-register_reads(CaseAction.CASE_DOCUMENT_READ, CaseAction.CASE_RECORD_SHEET_READ)
+register_reads(CaseAction.CASE_DOCUMENT_READ, CaseAction.CASE_RECORD_SHEET_READ, CaseAction.SCORES_SHEET_READ,
+               CaseAction.APPOINTMENT_NOTICE_READ)
 
 
 @register_permissions

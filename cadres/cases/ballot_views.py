@@ -17,10 +17,13 @@ from cadres.ballots.models import Vote, VoteKind
 from cadres.cases import ballot_results, selectors
 from cadres.cases.case_views import _flash, _writable_case
 from cadres.cases.models import MeetingTopic, SelectionCase
+from cadres.core.forms import is_number_text
 
 
 def _vote(user: Any, value: str | None) -> Vote:
-    vote = ballot_selectors.votes_visible(user).filter(pk=int(value)).first() if value and value.isdigit() else None
+    if value is None or not is_number_text(value):
+        raise Http404("没有找到该投票")
+    vote = ballot_selectors.votes_visible(user).filter(pk=int(value)).first()
     if vote is None:
         raise Http404("没有找到该投票")
     return vote
@@ -38,7 +41,7 @@ def case_ballot_import(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已引用“{vote.title}”的推荐结果：{len(updated)}名人选")
         elif vote.kind == VoteKind.RATING:
             value = request.POST.get("nominee") or ""
-            nominee = selectors.nominee_for(request.user, int(value) if value.isdigit() else 0, "change")
+            nominee = selectors.nominee_for(request.user, int(value) if is_number_text(value) else 0, "change")
             if nominee.case_id != case.pk:
                 raise Http404("该人选不属于本事项")
             ballot_results.rating_from_vote(actor=request.user, nominee=nominee, vote=vote)
@@ -59,7 +62,9 @@ def decision_from_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if topic is None:
         raise Http404("没有找到该议题")
     _writable_case(request, topic.case_id)
-    nominee = topic.case.nominees.select_related("person").filter(pk=request.POST.get("nominee") or 0).first()
+    nominee_text = request.POST.get("nominee", "")
+    nominee = (topic.case.nominees.select_related("person").filter(pk=int(nominee_text)).first()
+               if is_number_text(nominee_text) else None)
     if nominee is None:
         raise Http404("该人选不属于本议题的事项")
     vote = _vote(request.user, request.POST.get("vote"))

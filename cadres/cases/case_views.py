@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -397,7 +398,9 @@ def record_sheet_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(VIEW)
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = list(selectors.meetings_for(request.user).prefetch_related("members", "topics"))
+    visible = SelectionCase.objects.restrict(request.user, "view")
+    meetings = list(selectors.meetings_for(request.user).prefetch_related("members").annotate(
+        visible_topics=Count("topics", filter=Q(topics__case__in=visible))))
     for meeting in meetings:
         meeting.expected, meeting.present = services.attendance(meeting)
     return render(request, "cases/meeting_list.html", {

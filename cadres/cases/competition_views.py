@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadres.accounts.decorators import requires
+from cadres.audit.services import record
 from cadres.cases import competition as services
 from cadres.cases import selectors
-from cadres.cases.actions import CasePermission
+from cadres.cases.actions import CaseAction, CasePermission
 from cadres.cases.case_forms import PersonSearchForm
 from cadres.cases.competition_forms import (
     CompetitionForm,
@@ -31,7 +32,7 @@ from cadres.cases.competition_forms import (
 )
 from cadres.cases.models import Applicant, ApplicantStatus, Competition, SelectionCase
 from cadres.core.downloads import download
-from cadres.core.forms import service_errors_on_form
+from cadres.core.forms import is_number_text, service_errors_on_form
 from cadres.org.models import Unit
 from cadres.people.models import Person
 
@@ -138,7 +139,7 @@ def competition_post_add(request: HttpRequest, pk: int) -> HttpResponse:
     query = search.cleaned_data.get("q", "").strip() if search.is_valid() else ""
     found = list(people.filter(name__contains=query).order_by("name", "pk")[:PERSON_RESULTS]) if query else []
     chosen = request.POST.getlist("incumbents") if request.method == "POST" else []
-    shown = people.filter(pk__in=[*(person.pk for person in found), *[c for c in chosen if c.isdigit()]])
+    shown = people.filter(pk__in=[*(person.pk for person in found), *[c for c in chosen if is_number_text(c)]])
     units = Unit.objects.restrict(request.user, "change").order_by("path")
     form = CompetitionPostForm(request.POST or None, units=units, people=shown.order_by("name", "pk"),
                                initial={"unit": case.unit_id})
@@ -183,7 +184,7 @@ def applicant_register(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{person.name}已报名")
             return redirect(f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path)
-    if request.method == "POST" and form.data.get("person", "").isdigit():
+    if request.method == "POST" and is_number_text(form.data.get("person", "")):
         selected = people.filter(pk=form.data["person"]).first()
         if selected is not None and selected not in found:
             found.insert(0, selected)
@@ -306,7 +307,10 @@ def scores_entry(request: HttpRequest, pk: int) -> HttpResponse:
 def scores_template(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     competition = _competition(case)
-    return download(services.scores_sheet(competition), f"{case.number}成绩表.xlsx")
+    content = services.scores_sheet(competition)
+    record(actor=request.user, action=CaseAction.SCORES_SHEET_READ, target=competition, subject=case,
+           target_label=f"{case.number}成绩表")
+    return download(content, f"{case.number}成绩表.xlsx")
 
 
 @requires(MANAGE)

@@ -462,6 +462,8 @@ class PublicNotice(models.Model):
     case = models.ForeignKey(SelectionCase, on_delete=models.CASCADE, related_name="notices")
     title = models.CharField("标题", max_length=200)
     text = models.TextField("公示内容")
+    # The nominees the notice publishes: the public form offers only these (by their place).
+    nominees = models.ManyToManyField(Nominee, blank=True, related_name="notices", verbose_name="公示对象")
     starts_on = models.DateField("公示开始")
     ends_on = models.DateField("公示截止")
     phone = models.CharField("联系电话", max_length=50, blank=True)
@@ -505,6 +507,8 @@ class NoticeComment(models.Model):
                                default=CommentOutcome.PENDING)
     resolution = models.TextField("核查情况", blank=True)
     resolved_on = models.DateField("办结日期", null=True, blank=True)
+    # A keyed hash of the sender's address and the day (never the address), to limit the rate.
+    client_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = "公示反映"

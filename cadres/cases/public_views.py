@@ -12,10 +12,10 @@ address: the address itself is never stored.
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,7 +25,6 @@ from cadres.cases.models import PublicNotice
 from cadres.cases.publicity_forms import CommentForm
 from cadres.core.forms import service_errors_on_form
 
-RATE_WINDOW_SECONDS = 3600
 TOO_MANY = "提交过于频繁，请一小时后再试，或通过公示中的电话、信函或12380反映"
 
 
@@ -33,22 +32,11 @@ def comments_per_hour() -> int:
     return settings.CASES_PUBLIC_COMMENTS_PER_HOUR
 
 
-def _rate_key(request: HttpRequest) -> str:
+def _client_key(request: HttpRequest) -> str:
+    """A keyed hash of the sender's address and the day: the same sender within a day, and
+    nothing that gives the address back without the installation's key."""
     address = str(request.META.get("REMOTE_ADDR", ""))
-    return "cases:notice-comments:" + salted_hmac("cadres.cases.public_views.rate", address).hexdigest()
-
-
-def _rate_count(request: HttpRequest) -> int:
-    return int(cache.get(_rate_key(request), 0))
-
-
-def _rate_hit(request: HttpRequest) -> None:
-    key = _rate_key(request)
-    if not cache.add(key, 1, RATE_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, RATE_WINDOW_SECONDS)
+    return salted_hmac("cadres.cases.public_views.rate", f"{address}|{timezone.localdate()}").hexdigest()
 
 
 def _current(pk: int) -> PublicNotice:
@@ -78,20 +66,19 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST or None, names=[nominee.person.name for nominee in nominees])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["website"]:
-            _rate_hit(request)
+        if data["website"]:  # the trap field a person does not see: thanked, not stored
             return redirect("notices:comment_thanks", notice.pk)
-        if _rate_count(request) >= comments_per_hour():
-            form.add_error(None, TOO_MANY)
-            return _page(request, "cases/public/notice_detail.html", {"notice": notice, "form": form}, status=429)
         concerned = nominees[int(data["nominee"]) - 1] if data["nominee"] else None
         try:
             publicity.comment_submit(notice=notice, content=data["content"], nominee=concerned,
-                                     contact_name=data["contact_name"], contact_phone=data["contact_phone"])
+                                     contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                                     client_key=_client_key(request), per_hour=comments_per_hour())
+        except publicity.TooManyComments:
+            form.add_error(None, TOO_MANY)
+            return _page(request, "cases/public/notice_detail.html", {"notice": notice, "form": form}, status=429)
         except ValidationError as error:
             service_errors_on_form(form, error)
         else:
-            _rate_hit(request)
             return redirect("notices:comment_thanks", notice.pk)
     return _page(request, "cases/public/notice_detail.html", {"notice": notice, "form": form},
                  status=400 if form.errors else 200)

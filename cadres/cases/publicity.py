@@ -39,6 +39,7 @@ from cadres.cases.models import (
 from cadres.cases.steps import case_locked, check_may_change, step_entry
 from cadres.core import codes
 from cadres.core.dates import format_month
+from cadres.org.models import Unit
 from cadres.people.models import Person
 
 COMMENT_MAX_LENGTH = 2000
@@ -76,10 +77,9 @@ def notice_is_open(notice: PublicNotice, on: dt.date | None = None) -> bool:
 
 
 def notice_nominees(notice: PublicNotice) -> list[Nominee]:
-    """The nominees the notice names (those of the case whose names the text carries), in the
-    case's order: the public form offers them as 反映对象 by their place in this list."""
-    nominees = Nominee.objects.filter(case_id=notice.case_id).select_related("person").order_by("position", "id")
-    return [nominee for nominee in nominees if nominee.person.name and nominee.person.name in notice.text]
+    """The nominees the notice publishes, in the case's order: the public form offers them as
+    反映对象 by their place in this list."""
+    return list(notice.nominees.select_related("person").order_by("position", "id"))
 
 
 def pending_comments(case: SelectionCase) -> QuerySet[NoticeComment]:
@@ -93,11 +93,12 @@ def may_handle_comments(user: Any) -> bool:
 
 
 def cases_for_comments(user: Any) -> QuerySet[SelectionCase]:
-    """The cases whose comments the user may handle: the code, and the case's unit in the
-    user's scope (管理或信息维护)."""
+    """The cases whose comments the user may read and handle: the code, and the case's unit in
+    the user's 信息维护 scope (a comment carries the sender's name and phone, and resolving it
+    can drop a nominee or suspend the case)."""
     if not may_handle_comments(user):
         return SelectionCase.objects.none()
-    return SelectionCase.objects.restrict(user, "view")
+    return SelectionCase.objects.filter(unit__in=Unit.objects.restrict(user, "change"))
 
 
 def report_line() -> str:
@@ -234,6 +235,7 @@ def notice_create(
     )
     notice.full_clean()
     notice.save()
+    notice.nominees.set(chosen)
     step_entry(actor=actor, case=case, step=Step.PUBLICITY, kind=StepEntryKind.NOTE,
                occurred_on=timezone.localdate(),
                outcome=f"生成任前公示，{period_in_words(starts_on, ends_on)}")
@@ -285,14 +287,27 @@ def notice_withdraw(*, actor: Any, notice: PublicNotice, reason: str = "") -> Pu
 # --- comments -------------------------------------------------------------------------------
 
 
+class TooManyComments(ValidationError):
+    """The sender has reached the hourly number of comments."""
+
+
 @transaction.atomic
 def comment_submit(
     *, notice: PublicNotice, content: str, nominee: Nominee | None = None,
-    contact_name: str = "", contact_phone: str = "",
+    contact_name: str = "", contact_phone: str = "", client_key: str = "", per_hour: int | None = None,
 ) -> NoticeComment:
     """A comment from the public page (no actor): only on a published notice within its period
-    (the last day included). The audit says a comment was received, nothing of who sent it."""
-    notice = PublicNotice.objects.select_related("case").get(pk=notice.pk)
+    (the last day included). The audit says a comment was received, nothing of who sent it.
+
+    `client_key` (a keyed hash of the sender's address, never the address) with `per_hour`
+    limits how many comments one sender leaves in an hour: counted in the database under the
+    notice's row lock, so every server process and a burst of parallel posts see the same count.
+    """
+    notice = PublicNotice.objects.select_for_update().select_related("case").get(pk=notice.pk)
+    if client_key and per_hour is not None:
+        since = timezone.now() - dt.timedelta(hours=1)
+        if NoticeComment.objects.filter(client_key=client_key, received_at__gte=since).count() >= per_hour:
+            raise TooManyComments("提交过于频繁，请一小时后再试，或通过公示中的电话、信函或12380反映")
     if not notice_is_open(notice):
         raise ValidationError("该公示不在公示期内，不能提交反映")
     content = content.strip()
@@ -302,7 +317,7 @@ def comment_submit(
         raise ValidationError({"content": f"反映内容最多 {COMMENT_MAX_LENGTH} 个字（现有 {len(content)} 个）"})
     if nominee is not None and nominee.case_id != notice.case_id:
         raise ValidationError({"nominee": "反映对象不是该公示的拟任人选"})
-    comment = NoticeComment(notice=notice, nominee=nominee, content=content,
+    comment = NoticeComment(notice=notice, nominee=nominee, content=content, client_key=client_key,
                             contact_name=contact_name.strip(), contact_phone=contact_phone.strip())
     comment.full_clean()
     comment.save()

@@ -18,7 +18,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadres.accounts.decorators import require, requires
+from cadres.audit.services import record
 from cadres.cases import completion, publicity, stats
+from cadres.cases.actions import CaseAction
 from cadres.cases.appointment_notice import appointment_notice_docx, appointment_notice_save
 from cadres.cases.models import (
     Nominee,
@@ -37,6 +39,7 @@ from cadres.cases.publicity_forms import (
     ResolveForm,
     TalkForm,
 )
+from cadres.core.downloads import download
 from cadres.core.forms import service_errors_on_form
 
 HANDLE_COMMENTS = "受理和核查公示反映"
@@ -300,10 +303,9 @@ def appointment_notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_to_change(request, pk)
     if request.method == "GET" and "download" in request.GET:
         content = appointment_notice_docx(case, document=request.GET.get("document", "").strip()[:100])
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BB%BB%E8%81%8C%E9%80%9A%E7%9F%A5.docx"
-        return response
+        record(actor=request.user, action=CaseAction.APPOINTMENT_NOTICE_READ, target=case, subject=case,
+               target_label=str(case))
+        return download(content, f"{case.number}任职通知（草稿）.docx")
     form = AppointmentNoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -839,10 +839,14 @@ def probation_end(appointed_on: dt.date) -> dt.date:
 def _decisions_passed(book: _Book, nominees: list[Nominee]) -> list[CheckResult]:
     results = []
     for nominee in nominees:
-        passed = TopicDecision.objects.filter(nominee=nominee, is_passed=True).order_by("-decided_on").first()
+        # The latest decision counts: a later vote that fails (复议) undoes an earlier pass.
+        passed = TopicDecision.objects.filter(nominee=nominee).order_by("-decided_on", "-id").first()
         name = nominee.person.name
         if passed is None:
             results.append(book.result("decision_pass", FAIL, f"{name}尚无通过的讨论决定", nominee=nominee))
+        elif not passed.is_passed:
+            results.append(book.result("decision_pass", FAIL,
+                                       f"{name}最近一次讨论决定（{dotted(passed.decided_on)}）未通过", nominee=nominee))
         else:
             results.append(book.result("decision_pass", PASS, f"{name}于{dotted(passed.decided_on)}讨论决定通过",
                                        nominee=nominee))

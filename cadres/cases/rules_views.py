@@ -20,7 +20,7 @@ from cadres.cases import rules_services
 from cadres.cases.models import CalendarDay, SelectionRule
 from cadres.cases.rules_forms import CalendarDayForm, CalendarUploadForm, RuleForm, RulePeriodForm
 from cadres.cases.workdays import PACKAGE_YEARS, calendar_known
-from cadres.core.forms import service_errors_on_form
+from cadres.core.forms import is_number_text, service_errors_on_form
 
 
 def _can_edit(request: HttpRequest) -> bool:
@@ -83,7 +83,7 @@ def _calendar_page(request: HttpRequest, *, form: CalendarDayForm | None = None,
                    upload: CalendarUploadForm | None = None, status: int = 200) -> HttpResponse:
     year_text = request.GET.get("year", "")
     days = CalendarDay.objects.all()
-    if year_text.isdigit():
+    if is_number_text(year_text, max_length=4):
         days = days.filter(date__year=int(year_text))
     this_year = timezone.localdate().year
     years = [{"year": year, "known": calendar_known(year), "package": year in PACKAGE_YEARS,
@@ -106,7 +106,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
     if not _can_edit(request):
         refuse(request, "修改节假日安排")
     if request.POST.get("action") == "delete":
-        entry = get_object_or_404(CalendarDay, pk=request.POST.get("pk") or 0)
+        pk_text = request.POST.get("pk", "")
+        entry = get_object_or_404(CalendarDay, pk=int(pk_text) if is_number_text(pk_text) else 0)
         rules_services.calendar_day_delete(actor=request.user, entry=entry)
         messages.success(request, f"已删除{entry.date:%Y.%m.%d}的节假日安排。")
         return redirect("cases:calendar")

@@ -570,13 +570,21 @@ def _check_manage(actor: Any) -> None:
         raise PermissionDenied(NO_MANAGE)
 
 
-def _check_meeting(actor: Any, meeting: Meeting) -> Meeting:
+def _check_meeting(actor: Any, meeting: Meeting, *, owner: bool = False) -> Meeting:
+    """The meeting locked, once the actor may reach it; with `owner`, once he may also change
+    the meeting itself (its members, its record, its agenda): he created it, or every case on
+    its agenda is one he may work on — a township officer does not add to the county's 常委会
+    agenda another unit's officer keeps."""
     _check_manage(actor)
     if actor is not None:
         from cadres.cases.selectors import meetings_for
 
         if not meetings_for(actor).filter(pk=meeting.pk).exists():
             raise PermissionDenied(MEETING_OUT_OF_SCOPE)
+        if owner and meeting.created_by_id != getattr(actor, "pk", None):
+            writable = SelectionCase.objects.restrict(actor, "change")
+            if meeting.topics.exclude(case__in=writable).exists():
+                raise PermissionDenied(MEETING_OUT_OF_SCOPE)
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
@@ -625,7 +633,7 @@ def meeting_create(
 
 @transaction.atomic
 def meeting_update(*, actor: Any, meeting: Meeting, **values: Any) -> Meeting:
-    meeting = _check_meeting(actor, meeting)
+    meeting = _check_meeting(actor, meeting, owner=True)
     changes = _update_fields(meeting, values, MEETING_FIELDS)
     if not changes:
         return meeting
@@ -640,7 +648,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, **values: Any) -> Meeting:
 def meeting_member_set(*, actor: Any, meeting: Meeting, members: Sequence[Member]) -> Meeting:
     """Replace the members (应到会) and who attended; refused once a decision is recorded, since
     the decision was judged on them."""
-    meeting = _check_meeting(actor, meeting)
+    meeting = _check_meeting(actor, meeting, owner=True)
     if TopicDecision.objects.filter(topic__meeting=meeting).exists():
         raise ValidationError({"members": "该会议已记录表决结果，不能再修改应到会和实到会人员"})
     old = [(member.name, member.is_present, member.absence_reason) for member in meeting.members.all()]
@@ -654,7 +662,7 @@ def meeting_member_set(*, actor: Any, meeting: Meeting, members: Sequence[Member
 @transaction.atomic
 def topic_add(*, actor: Any, meeting: Meeting, case: SelectionCase, title: str) -> MeetingTopic:
     """A topic (议题) of the meeting about a case."""
-    meeting = _check_meeting(actor, meeting)
+    meeting = _check_meeting(actor, meeting, owner=True)
     case = _writable(actor, case)
     topic = MeetingTopic(meeting=meeting, case=case, title=title.strip(), position=meeting.topics.count())
     topic.full_clean()

@@ -30,3 +30,10 @@ def service_errors_on_form(form: forms.BaseForm, error: ValidationError) -> None
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def is_number_text(value: object, *, max_length: int = 18) -> bool:
+    """The text is a plain decimal number (ASCII digits only: "²" and "١" are digits to
+    `str.isdigit` but not to `int`), short enough to be an id or a year."""
+    text = str(value)
+    return 0 < len(text) <= max_length and text.isascii() and text.isdigit()

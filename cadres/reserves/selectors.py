@@ -237,11 +237,15 @@ def is_unused(member: ReserveMember, on: dt.date) -> bool:
     return member.status == ReserveStatus.ACTIVE and unused_since(member) <= on
 
 
-def unused_members(on: dt.date, pools: Any = None) -> list[ReserveMember]:
+def unused_members(on: dt.date, pools: Any = None, *, people: Any = None) -> list[ReserveMember]:
+    """Active members unused for their pool's years; `people` (a Person queryset) limits them to
+    those a user may see — a county-wide pool holds people of every unit."""
     members = ReserveMember.objects.filter(status=ReserveStatus.ACTIVE, nominated_on__lte=on) \
         .select_related("pool", "person", "person__unit")
     if pools is not None:
         members = members.filter(pool__in=pools)
+    if people is not None:
+        members = members.filter(person__in=people)
     return [member for member in members if is_unused(member, on)]
 
 

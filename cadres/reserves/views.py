@@ -60,7 +60,7 @@ def pool_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         content = write_xlsx([("后备干部结构", selectors.TABLE_HEADER, selectors.table_sheet_rows(rows))])
         return download(content, f"后备干部结构情况{on:%Y%m%d}.xlsx")
-    unused = selectors.unused_members(on, pools)
+    unused = selectors.unused_members(on, pools, people=Person.objects.visible_to(request.user))
     return render(request, "reserves/pool_list.html", {
         "rows": rows, "on": on, "unused": unused,
         "can_manage": has_permission(request.user, "reserves.manage"),
@@ -117,7 +117,7 @@ def pool_detail(request: HttpRequest, pk: int) -> HttpResponse:
     figures = selectors.pool_structure(pool, on)
     status = request.GET.get("status", ReserveStatus.ACTIVE)
     members = (ReserveMember.objects.filter(pool=pool, person__in=Person.objects.visible_to(request.user))
-               .select_related("person", "person__unit").order_by("nominated_on", "id"))
+               .select_related("pool", "person", "person__unit").order_by("nominated_on", "id"))
     if status in ReserveStatus.values:
         members = members.filter(status=status)
     rows = [{"member": member, "unused": selectors.is_unused(member, on)} for member in members]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from cadres.core.forms import is_number_text
 from cadres.org.models import Unit
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -54,4 +55,4 @@ class MarkForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The ids are checked against the actor's scope by the service; any integer is offered.
-        self.fields["people"].valid_value = lambda value: str(value).isdigit()  # type: ignore[attr-defined]
+        self.fields["people"].valid_value = lambda value: is_number_text(value)  # type: ignore[attr-defined]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cadres.accounts.decorators import requires
 from cadres.accounts.permissions import has_permission
+from cadres.core.forms import is_number_text
 from cadres.org.models import Unit
 from cadres.people.models import Person
 from cadres.supervision import selectors, services
@@ -37,7 +38,7 @@ def _back(request: HttpRequest, year: int | str | None = None) -> HttpResponseRe
     """To the page of the year (and unit) the form came from."""
     query = {"year": year or request.POST.get("year", "")}
     unit = request.POST.get("unit", "")
-    if unit.isdigit():
+    if is_number_text(unit):
         query["unit"] = unit
     page = request.POST.get("page", "")
     if page.isdigit():

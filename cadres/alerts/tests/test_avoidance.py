@@ -139,3 +139,20 @@ def test_two_staff_of_one_office_conflict_and_of_two_offices_do_not(units):
     # then
     assert [f.person_id for f in findings] == [a.pk]
     assert "同在党政办任职，直接隶属于同一领导人员" in findings[0].message
+
+
+def test_the_relation_and_the_relative_are_shown_only_to_those_who_may_see_family_data(units):
+    from cadres.accounts.testing import user_with_role
+    from cadres.alerts.warnings import AVOIDANCE, warnings_for
+
+    a = member(units["east"], "李明")
+    b = member(units["east"], "李华", birth_date=dt.date(1985, 3, 12))
+    relative(a, "妹妹", b)
+    officer = user_with_role("cadre_office", managed=[units["top"]])
+    leader = user_with_role("leader", managed=[units["top"]])
+
+    seen = warnings_for(actor=officer, on=ON, kinds=[AVOIDANCE])
+    assert len(seen) == 1 and "妹妹" in seen[0].message
+    masked = warnings_for(actor=leader, on=ON, kinds=[AVOIDANCE])
+    assert len(masked) == 1 and "妹妹" not in masked[0].message and "李华" not in masked[0].message
+    assert "任职回避情形" in masked[0].message

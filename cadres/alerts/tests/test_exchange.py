@@ -236,3 +236,24 @@ def test_the_bulk_checks_take_the_same_queries_for_more_people(world):
                         birth_date=dt.date(1970 + number % 20, 1 + number % 12, 1), native_place="青岚")
         relative(person, "弟弟", world["east_b"] if number % 2 else world["west_d"])
     assert queries() == few
+
+
+def test_the_services_check_the_scope_under_the_plans_lock(world, officer):
+    from django.core.exceptions import PermissionDenied
+
+    east_only = user_with_role("cadre_office", maintained=[world["east"]])
+    plan = exchange.plan_create(actor=east_only, title="东坑镇内部调整", effective_on=ON)
+    # a person of another township, or a unit outside his scope, is refused by the service itself
+    with pytest.raises(PermissionDenied):
+        exchange.move_add(actor=east_only, plan=plan, person=world["west_c"], to_unit=world["east"],
+                          to_title="副镇长", to_rank="0142")
+    with pytest.raises(PermissionDenied):
+        exchange.move_add(actor=east_only, plan=plan, person=world["east_a"], to_unit=world["west"],
+                          to_title="副镇长", to_rank="0142")
+    # once the county officer adds a western move, the eastern officer can no longer commit it
+    exchange.move_add(actor=officer, plan=plan, person=world["west_c"], to_unit=world["east"],
+                      to_title="副镇长", to_rank="0142")
+    with pytest.raises(PermissionDenied):
+        exchange.plan_commit(actor=east_only, plan=plan, force_reason="x")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT

@@ -74,3 +74,15 @@ def test_others_are_refused(client, officer, supervisor, east_clerk, case, team)
     assert client.post(url, {"vote": 999999, "nominee": nominee.pk}).status_code == 404
     nominee.refresh_from_db()
     assert nominee.rating_result == {}
+
+
+def test_odd_ids_are_not_found_not_errors(client, officer, case, team):  # noqa: F811
+    nominee = services.nominee_add(actor=officer, case=case, person=team["candidate"])
+    topic = topic_of(officer, case, present=9)
+    sign_in(client, officer)
+    for vote in ("²", "abc", "", "1" * 40):
+        assert client.post(reverse("cases:case_ballot_import", args=[case.pk]), {"vote": vote}).status_code == 404
+    for value in ("abc", "²"):
+        response = client.post(reverse("cases:decision_from_vote", args=[topic.pk]), {"vote": "1", "nominee": value})
+        assert response.status_code == 404
+    assert nominee.decisions.count() == 0

@@ -134,3 +134,55 @@ def test_person_cases_lists_every_case_of_the_person(officer: Any, county: dict[
     assert rows[0]["part"] == "推荐人选"
     other = Unit.objects.create(name="邻县", path="邻县", depth=0)
     assert person_case_rows(user_with_role("cadre_office", maintained=[other]), team["candidate"]) == []
+
+
+@pytest.mark.django_db
+def test_a_later_failed_vote_undoes_an_earlier_pass(officer: Any, county: dict[str, Unit],
+                                                    team: dict[str, Any]) -> None:
+    from cadres.cases import rules
+    from cadres.cases.models import NomineeStage, Step
+
+    case = services.case_create(actor=officer, title="县水利局副局长人选", unit=county["water"],
+                                started_on=dt.date(2026, 6, 1))
+    nominee = services.nominee_add(actor=officer, case=case, person=team["candidate"], stage=NomineeStage.PROPOSED)
+    members = [(f"委员{i}", True, "") for i in range(9)]
+    first = services.meeting_create(actor=officer, kind="standing", title="第1次", held_on=dt.date(2026, 8, 1),
+                                    members=members)
+    second = services.meeting_create(actor=officer, kind="standing", title="第2次", held_on=dt.date(2026, 8, 15),
+                                     members=members)
+    topic = services.topic_add(actor=officer, meeting=first, case=case, title="x")
+    services.decision_record(actor=officer, topic=topic, nominee=nominee, agree=6, disagree=3, abstain=0,
+                             decided_on=first.held_on)
+    on = dt.date(2026, 9, 1)
+    assert not [b for b in rules.transition_blockers(case, Step.PUBLICITY, on) if b.code == "decision_pass"]
+    topic = services.topic_add(actor=officer, meeting=second, case=case, title="y")
+    services.decision_record(actor=officer, topic=topic, nominee=nominee, agree=4, disagree=5, abstain=0,
+                             decided_on=second.held_on)
+    blockers = [b for b in rules.transition_blockers(case, Step.PUBLICITY, on) if b.code == "decision_pass"]
+    assert blockers and "未通过" in blockers[0].message
+
+
+@pytest.mark.django_db
+def test_an_officer_does_not_add_to_a_meeting_with_another_units_cases(officer: Any, county: dict[str, Unit],
+                                                                      team: dict[str, Any]) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from cadres.accounts.testing import user_with_role
+
+    water_case = services.case_create(actor=officer, title="县水利局副局长人选", unit=county["water"],
+                                      started_on=dt.date(2026, 6, 1))
+    meeting = services.meeting_create(actor=officer, kind="standing", title="县委常委会", held_on=dt.date(2026, 8, 1),
+                                      members=[("委员", True, "")])
+    services.topic_add(actor=officer, meeting=meeting, case=water_case, title="县水利局")
+    east_officer = user_with_role("cadre_office", maintained=[county["east"]])
+    east_case = services.case_create(actor=east_officer, title="东坑镇副镇长人选", unit=county["east"],
+                                     started_on=dt.date(2026, 6, 1))
+    # he sees the meeting only if it has his cases: it does not, so it is out of his reach
+    with pytest.raises(PermissionDenied):
+        services.topic_add(actor=east_officer, meeting=meeting, case=east_case, title="东坑镇")
+    # the county officer adds his case; the east officer still may not change the meeting
+    services.topic_add(actor=officer, meeting=meeting, case=east_case, title="东坑镇")
+    with pytest.raises(PermissionDenied):
+        services.meeting_update(actor=east_officer, meeting=meeting, minutes="改写纪要")
+    meeting.refresh_from_db()
+    assert meeting.minutes == ""

@@ -95,13 +95,17 @@ def test_the_trap_field_and_the_hourly_limit(clock, client, officer, county, tea
     assert trapped.status_code == 302
     assert not NoticeComment.objects.exists()
 
+    # the trap is not stored and does not count; two comments an hour pass, the third does not
     assert client.post(url, {"content": "反映一"}).status_code == 302
-    limited = client.post(url, {"content": "反映二"})
+    assert client.post(url, {"content": "反映二"}).status_code == 302
+    limited = client.post(url, {"content": "反映三"})
     assert limited.status_code == 429 and "提交过于频繁" in limited.content.decode()
-    assert NoticeComment.objects.count() == 1
-    # Another address is not limited; no address is stored anywhere.
-    assert client.post(url, {"content": "反映三"}, REMOTE_ADDR="10.0.0.9").status_code == 302
     assert NoticeComment.objects.count() == 2
+    # Another address is not limited; no address is stored anywhere, only a keyed hash.
+    assert client.post(url, {"content": "反映四"}, REMOTE_ADDR="10.0.0.9").status_code == 302
+    assert NoticeComment.objects.count() == 3
+    keys = set(NoticeComment.objects.values_list("client_key", flat=True))
+    assert len(keys) == 2 and not any("127.0.0.1" in key or "10.0.0.9" in key for key in keys)
 
 
 def test_nothing_else_is_public(client, county):
@@ -134,3 +138,19 @@ def test_a_clerk_outside_the_cases_gets_no_page(clock, client, officer, east_cle
     assert client.get(reverse("cases:case_publicity", args=[case.pk])).status_code == 403
     assert client.get(reverse("cases:comment_list", args=[case.pk])).status_code == 403
     assert case.status == CaseStatus.ACTIVE
+
+
+def test_the_form_offers_only_the_published_nominees(clock, client, officer, county, team):
+    # given: a published nominee 赵副镇长 and, in the same case, an unpublished candidate whose
+    # name is part of his ("赵副")
+    from cadres.accounts.testing import person_in
+    from cadres.cases.services import nominee_add
+
+    case, _ = case_at_publicity(officer, county, team["candidate"])
+    namesake = person_in(county["west"], "赵副", post_title="科员", rank="0150")
+    nominee_add(actor=officer, case=case, person=namesake)
+    notice = published(officer, case)
+    # when
+    page = client.get(reverse("notices:notice_detail", args=[notice.pk])).content.decode()
+    # then
+    assert ">赵副镇长<" in page and ">赵副<" not in page

@@ -267,3 +267,18 @@ def test_only_handlers_of_comments_resolve_them(clock, officer, supervisor, east
     publicity.comment_resolve(actor=officer, comment=comment, outcome=CommentOutcome.NO_PROBLEM, resolution="不属实")
     event = AuditEvent.objects.get(action=CaseAction.NOTICE_COMMENT_RESOLVED)
     assert str(event.subject_id) == str(case.pk)
+
+
+def test_only_the_change_scope_reads_and_resolves_comments(clock, officer, county, team):
+    from cadres.accounts.testing import user_with_role
+
+    case, nominee = case_at_publicity(officer, county, team["candidate"])
+    comment = publicity.comment_submit(notice=published(officer, case), content="反映", nominee=nominee,
+                                       contact_name="某某", contact_phone="13800000000")
+    viewer = user_with_role("cadre_office", managed=[county["water"]])
+    assert not publicity.comments_for(viewer, case).exists()
+    with pytest.raises(PermissionDenied):
+        publicity.comment_resolve(actor=viewer, comment=comment, outcome=CommentOutcome.UNVERIFIED,
+                                  resolution="x")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACTIVE

@@ -449,7 +449,7 @@ def test_entering_publicity_needs_a_passed_decision(ready_case):
     decision = TopicDecision.objects.create(topic=topic, nominee=zhao, agree=5, is_passed=False,
                                             decided_on=D(2026, 9, 15))
     blockers = rules.transition_blockers(ready_case, Step.PUBLICITY, D(2026, 9, 16))
-    assert len(blockers) == 1 and "赵副镇长尚无通过的讨论决定" in blockers[0].message
+    assert len(blockers) == 1 and "赵副镇长最近一次讨论决定（2026.09.15）未通过" in blockers[0].message
     decision.is_passed = True
     decision.save()
     assert rules.transition_blockers(ready_case, Step.PUBLICITY, D(2026, 9, 16)) == []

@@ -386,3 +386,26 @@ def test_the_card_shows_trainings_and_pools(client, county, officer):
     page = client.get(reverse("people:person_detail", args=[person.pk])).content.decode()
     assert "中青年干部培训班" in page and ">120<" in page
     assert "正科级后备干部" in page and "2025.03.01入库" in page
+
+
+def test_the_unused_list_shows_only_people_the_user_may_see(client, county, officer, water_officer, make_person):
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from cadres.accounts.testing import sign_in
+    from cadres.reserves import services
+    from cadres.reserves.models import ReservePool
+
+    # given: a county-wide pool holding a township cadre unused since 2020
+    pool = ReservePool.objects.create(name="县管后备干部", unused_years=3)
+    hidden = make_person(unit="east", name="东坑甲")
+    services.member_add(actor=officer, pool=pool, person=hidden, source="organization",
+                        nominated_on=dt.date(2020, 3, 1))
+    # when: an officer of the water bureau reads the pools
+    sign_in(client, water_officer)
+    page = client.get(reverse("reserves:pool_list"), {"on": "2026-06-30"}).content.decode()
+    # then: the pool's figures, not the township's person
+    assert "县管后备干部" in page and "东坑甲" not in page
+    sign_in(client, officer)
+    assert "东坑甲" in client.get(reverse("reserves:pool_list"), {"on": "2026-06-30"}).content.decode()
