@@ -49,6 +49,7 @@ from cadres.cases.models import (
 from cadres.cases.workdays import calendar_known, workdays_between
 from cadres.core import codes
 from cadres.core.dates import add_months
+from cadres.plans.selectors import is_principal_title, principal_titles
 
 PASS, FAIL, NEEDS_REASON = "pass", "fail", "reason"
 OUTCOME_LABELS = {PASS: "通过", FAIL: "不通过", NEEDS_REASON: "须说明理由"}
@@ -187,18 +188,6 @@ def _rank_name(rank: str) -> str:
     return codes.name_for("rank", rank) or rank or "未定职务层次"
 
 
-def _titles() -> frozenset[str]:
-    from cadres.plans.selectors import principal_titles
-
-    return principal_titles()
-
-
-def _is_principal(title: str, unit_name: str, titles: frozenset[str]) -> bool:
-    from cadres.plans.selectors import is_principal_title
-
-    return is_principal_title(title, titles, unit_name)
-
-
 def rank_since(person: Any) -> dt.date | None:
     """Since when the person holds the current rank: 任现职级时间, else the earliest start of
     his posts at that rank, else 任现职时间."""
@@ -239,8 +228,8 @@ def _promotion(nominee: Nominee, titles: frozenset[str]) -> _Promotion | None:
     person = nominee.person
     return _Promotion(
         current_rank=person.rank, target_rank=post.rank,
-        current_principal=_is_principal(person.post_title, person.unit.name, titles),
-        target_principal=_is_principal(post.title, post.unit.name, titles),
+        current_principal=is_principal_title(person.post_title, titles, person.unit.name),
+        target_principal=is_principal_title(post.title, titles, post.unit.name),
     )
 
 
@@ -488,7 +477,7 @@ def _age_limit(book: _Book, nominee: Nominee, move: _Promotion) -> CheckResult:
 
 def _quota_kind(post: Any, titles: frozenset[str]) -> bool:
     """True: the post is a 正职 of its unit's team; False: a 副职."""
-    return _is_principal(post.title, post.unit.name, titles)
+    return is_principal_title(post.title, titles, post.unit.name)
 
 
 def _post_quota(book: _Book, nominee: Nominee, titles: frozenset[str]) -> CheckResult:
@@ -509,7 +498,7 @@ def _post_quota(book: _Book, nominee: Nominee, titles: frozenset[str]) -> CheckR
     held = quota.principals if principal else quota.deputies
     holders = {person_id for person_id, title in posts_held_on(on, units=[post.unit.pk])
                .filter(is_team_member=True).values_list("person_id", "title")
-               if _is_principal(title, post.unit.name, titles) == principal}
+               if is_principal_title(title, titles, post.unit.name) == principal}
     proposed = {other.person_id for other in nominee.case.nominees.select_related("post__unit")
                 .filter(stage=NomineeStage.PROPOSED, post__unit=post.unit, post__is_team_member=True)
                 if other.post is not None and _quota_kind(other.post, titles) == principal}
@@ -558,7 +547,7 @@ def _no_post(book: _Book, nominee: Nominee, code: str) -> CheckResult:
 
 def _nominee_checks(book: _Book, nominee: Nominee, wanted: Iterable[str] = NOMINEE_CODES,
                     titles: frozenset[str] | None = None) -> list[CheckResult]:
-    titles = _titles() if titles is None else titles
+    titles = principal_titles() if titles is None else titles
     move = _promotion(nominee, titles)
     results: list[CheckResult] = []
     for code in wanted:
@@ -897,7 +886,7 @@ def transition_blockers(case: SelectionCase, to_step: str, on: dt.date) -> list[
     book = _Book(on)
     results: list[CheckResult] = []
     if to_step == Step.INSPECTION:
-        titles = _titles()
+        titles = principal_titles()
         candidates = _active(case, (NomineeStage.CANDIDATE,))
         for nominee in candidates:
             results += _nominee_checks(book, nominee, (*NEGATIVE_LIST, *QUALIFICATIONS), titles)
@@ -912,7 +901,7 @@ def transition_blockers(case: SelectionCase, to_step: str, on: dt.date) -> list[
             results.append(book.result("decision_pass", FAIL, "尚无拟任人选"))
         results += _decisions_passed(book, proposed)
     elif to_step == Step.APPOINTMENT:
-        titles = _titles()
+        titles = principal_titles()
         results += _notice_checks(book, case)
         for nominee in _active(case, (NomineeStage.PROPOSED,)):
             results += _nominee_checks(book, nominee, BEFORE_APPOINTMENT, titles)
@@ -926,7 +915,7 @@ def checks_for(case: SelectionCase, on: dt.date) -> dict[str, Any]:
     """Every check of the case on `on`, for the page: {"nominees": [{"nominee", "results"}],
     "case": [results]} — nominees in the case's order, dropped ones left out."""
     book = _Book(on)
-    titles = _titles()
+    titles = principal_titles()
     rows = []
     for nominee in (case.nominees.exclude(stage=NomineeStage.DROPPED)
                     .select_related("person__unit", "post__unit", "case")):

@@ -22,7 +22,7 @@ from cadres.org.models import Unit
 from cadres.org.selectors import posts_of_record_on, team_member_ids_on
 from cadres.people.models import Person
 from cadres.plans.models import PlanTarget
-from cadres.plans.selectors import MEMBER_FIELDS, Member, counts_toward, required_count
+from cadres.plans.selectors import MEMBER_FIELDS, Member, counts_toward, member_counts, required_count
 
 # The single figures shown, in order: key, label, measure of one member.
 FIGURES: list[tuple[str, str]] = [
@@ -31,16 +31,6 @@ FIGURES: list[tuple[str, str]] = [
     ("non_party", "党外干部"),
     ("bachelor_or_above", "大学以上学历"),
 ]
-
-
-def _is(key: str, member: Member) -> bool:
-    if key == "women":
-        return measures.is_woman(member.sex)
-    if key == "minority":
-        return measures.is_minority(member.ethnicity)
-    if key == "non_party":
-        return measures.is_non_party(member.political_status)
-    return measures.is_bachelor_or_above(member.highest_education)
 
 
 def _member(values: dict[str, Any], person_id: int, on: dt.date, rank: str) -> Member:
@@ -74,7 +64,7 @@ def structure(members: list[Member]) -> dict[str, Any]:
             bands[age_band_label((low, high))] = count
     figures = {}
     for key, label in FIGURES:
-        count = sum(1 for member in members if _is(key, member))
+        count = sum(1 for member in members if member_counts(key, member))
         figures[key] = {"label": label, "count": count, "percent": measures.percent(count, total)}
     return {"total": total, "average_age": average, "age_bands": bands, "figures": figures}
 
@@ -90,7 +80,7 @@ def targets_for(unit: Unit) -> list[PlanTarget]:
 
 def target_result(target: PlanTarget, members: list[Member]) -> dict[str, Any]:
     people = [member for member in members if not target.ranks or member.rank in target.ranks]
-    count = sum(1 for member in people if counts_toward(target, member, member.age))
+    count = sum(1 for member in people if counts_toward(target, member))
     required = required_count(target, len(people))
     return {"count": count, "required": required, "headcount": len(people), "met": count >= required}
 

@@ -534,24 +534,31 @@ def plan_names(*, actor: Any) -> list[str]:
     )
 
 
-def counts_toward(target: PlanTarget, person: Member, age: int) -> bool:
-    """Whether a person counts toward a target's measure (the measures of core.measures)."""
-    measure = PlanTarget.Measure
-    if target.measure == measure.AGE_AT_MOST:
-        return age <= (target.age or 0)
-    if target.measure == measure.WOMEN:
+def member_counts(measure: str, person: Any, *, age_limit: int | None = None) -> bool:
+    """Whether a person (a `Member`, or anything with its fields and `age`) counts toward a
+    measure of the plan targets (the measures of core.measures); `age_limit` is the N of "N岁以下".
+    The reserve pools' targets and a team's figures use the same measures."""
+    measure_kind = PlanTarget.Measure
+    if measure == measure_kind.AGE_AT_MOST:
+        return person.age <= (age_limit or 0)
+    if measure == measure_kind.WOMEN:
         return measures.is_woman(person.sex)
-    if target.measure == measure.NON_PARTY:
+    if measure == measure_kind.NON_PARTY:
         return measures.is_non_party(person.political_status)
-    if target.measure == measure.MINORITY:
+    if measure == measure_kind.MINORITY:
         return measures.is_minority(person.ethnicity)
-    if target.measure == measure.BACHELOR_OR_ABOVE:
+    if measure == measure_kind.BACHELOR_OR_ABOVE:
         return measures.is_bachelor_or_above(person.highest_education)
-    if target.measure == measure.POSTGRADUATE_OR_MASTER:
+    if measure == measure_kind.POSTGRADUATE_OR_MASTER:
         return measures.is_postgraduate_or_master(
             person.highest_education, person.full_time_degree, person.in_service_degree
         )
-    raise ValueError(target.measure)
+    raise ValueError(measure)
+
+
+def counts_toward(target: PlanTarget, person: Member) -> bool:
+    """Whether a person counts toward a target's measure."""
+    return member_counts(target.measure, person, age_limit=target.age)
 
 
 def required_count(target: PlanTarget, headcount: int) -> int:
@@ -610,7 +617,7 @@ def _group_result(target: PlanTarget, label: str, unit: Unit | None,
                   people: list[Member]) -> GroupResult:
     if target.ranks:
         people = [person for person in people if person.rank in target.ranks]
-    counted = [person.name for person in people if counts_toward(target, person, person.age)]
+    counted = [person.name for person in people if counts_toward(target, person)]
     return GroupResult(label=label, unit=unit, headcount=len(people), counted=counted,
                        required=required_count(target, len(people)))
 

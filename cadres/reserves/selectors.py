@@ -21,7 +21,7 @@ from cadres.core import codes, measures
 from cadres.core.dates import add_months, age_on
 from cadres.org.selectors import team_quotas_on
 from cadres.people.models import Person
-from cadres.plans.selectors import MEMBER_FIELDS, Member
+from cadres.plans.selectors import MEMBER_FIELDS, Member, member_counts
 from cadres.reserves.models import ReserveMember, ReservePool, ReserveStatus, ReserveTarget
 
 Measure = ReserveTarget.Measure
@@ -66,21 +66,6 @@ def members_on(pool: ReservePool, on: dt.date) -> list[Member]:
     rows = (Person.objects.filter(reserve_memberships__in=ReserveMember.objects.filter(active_on_q(on), pool=pool))
             .distinct().values("id", *MEMBER_FIELDS))
     return [Member(person_id=row.pop("id"), **row, age=age_on(row["birth_date"], on)) for row in rows]
-
-
-def counts_toward(measure: str, age_limit: int | None, member: Member) -> bool:
-    """Whether a member counts toward a share target (the plan targets' measures)."""
-    if measure == Measure.AGE_AT_MOST:
-        return member.age <= (age_limit or 0)
-    if measure == Measure.WOMEN:
-        return measures.is_woman(member.sex)
-    if measure == Measure.NON_PARTY:
-        return measures.is_non_party(member.political_status)
-    if measure == Measure.MINORITY:
-        return measures.is_minority(member.ethnicity)
-    if measure == Measure.BACHELOR_OR_ABOVE:
-        return measures.is_bachelor_or_above(member.highest_education)
-    raise ValueError(measure)
 
 
 # --- posts ------------------------------------------------------------------------------------
@@ -137,7 +122,7 @@ def _ratio(total: int, posts: int | None) -> float | None:
 
 
 def _share(members: list[Member], measure: str, age: int | None) -> tuple[int, float]:
-    count = sum(1 for member in members if counts_toward(measure, age, member))
+    count = sum(1 for member in members if member_counts(measure, member, age_limit=age))
     return count, measures.percent(count, len(members))
 
 

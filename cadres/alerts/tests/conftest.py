@@ -3,37 +3,20 @@ about all of them, about the water bureau only, or none at all.
 
 ON is the day every test computes warnings on; the rule rows are the defaults of the
 migrations (warn_age_limit 12 months, warn_probation 30 days, sanction_ending 30 days,
-rating_incompetent_share 1/3), restored for transactional tests (which flush them)."""
+rating_incompetent_share 1/3); the root conftest restores them for transactional tests (which flush them)."""
 
 import datetime as dt
-import importlib
 
 import pytest
-from django.apps import apps as django_apps
 
 from cadres.accounts.testing import person_in, user_with_role
-from cadres.cases.models import SelectionRule
 from cadres.org.models import Unit
 
 ON = dt.date(2026, 12, 1)
 
 
-def rules_restore() -> None:
-    """The default rule rows and age limits of the migrations (a flush removes them)."""
-    for name in ("cadres.alerts.migrations.0002_default_rules",
-                 "cadres.assessments.migrations.0002_default_rules",
-                 "cadres.plans.migrations.0002_default_age_limits"):
-        importlib.import_module(name).add_defaults(django_apps, None)
-
-
 @pytest.fixture
-def default_rules(db):
-    if not SelectionRule.objects.filter(code="warn_age_limit").exists():
-        rules_restore()
-
-
-@pytest.fixture
-def county(db, default_rules):
+def county(db):
     top = Unit.objects.create(name="青岚县", path="青岚县", depth=0)
     water = Unit.objects.create(name="县水利局", path="青岚县/县水利局", parent=top, depth=1)
     east = Unit.objects.create(name="东坑镇", path="青岚县/东坑镇", parent=top, depth=1)

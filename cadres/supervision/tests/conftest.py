@@ -3,34 +3,20 @@
 the whole county (supervision.view only) and a 单位信息员 without the module's codes.
 
 The rule `personal_matters_due` is the migrations' (1月31日; ranks 0111–0132; new_days 30;
-warn_days 30), restored for transactional tests (which flush it)."""
+warn_days 30); the root conftest restores it for transactional tests (which flush it)."""
 
 import datetime as dt
-import importlib
 
 import pytest
-from django.apps import apps as django_apps
 
 from cadres.accounts.testing import person_in, user_with_role
-from cadres.cases.models import SelectionRule
 from cadres.org.models import Unit
 
 LONG_AGO = dt.date(2015, 3, 1)
 
 
-def rules_restore() -> None:
-    importlib.import_module("cadres.alerts.migrations.0002_default_rules").add_defaults(django_apps, None)
-    importlib.import_module("cadres.supervision.migrations.0002_default_rules").add_defaults(django_apps, None)
-
-
 @pytest.fixture
-def default_rules(db):
-    if not SelectionRule.objects.filter(code="personal_matters_due", params__has_key="ranks").exists():
-        rules_restore()
-
-
-@pytest.fixture
-def county(db, default_rules):
+def county(db):
     top = Unit.objects.create(name="青岚县", path="青岚县", depth=0)
     water = Unit.objects.create(name="县水利局", path="青岚县/县水利局", parent=top, depth=1)
     east = Unit.objects.create(name="东坑镇", path="青岚县/东坑镇", parent=top, depth=1)
