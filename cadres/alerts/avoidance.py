@@ -33,7 +33,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from cadres.alerts.findings import Finding
-from cadres.cases.rules import dotted, rule
+from cadres.cases.rules import rule
+from cadres.core.dates import format_day
 from cadres.org.models import PATH_SEPARATOR, Unit
 from cadres.org.selectors import ID_BLOCK, posts_held_on
 from cadres.people.models import Person, Relative
@@ -182,7 +183,7 @@ def kin_findings(pairs: list[KinPair], posts: Mapping[int, list[Post]], units: M
             kind="avoidance", key=f"avoidance:{low}:{high}", rule_code=KIN_RULE,
             message=(f"{names.get(pair.holder_id, '')}（{_post_text(a, units)}）与其{pair.relation}"
                      f"{names.get(pair.other_id, '')}（{_post_text(b, units)}）{why}，须任职回避"
-                     f"（{KIND_LABELS[kind]}，{dotted(on)}）"),
+                     f"（{KIND_LABELS[kind]}，{format_day(on)}）"),
             person_id=person_id, unit_id=a.unit_id, due_on=on,
         ))
     return findings

@@ -36,9 +36,9 @@ from cadres.alerts.models import ExchangeMove, ExchangePlan, PlanStatus
 from cadres.alerts.tenure import NewPost, tenure_findings
 from cadres.analytics.selectors import DEFAULT_AGE_BANDS, age_band_label
 from cadres.audit.services import record
-from cadres.cases.rules import dotted, params, rule
+from cadres.cases.rules import params, rule
 from cadres.cases.team_effect import FIGURES, structure, target_result, targets_for
-from cadres.core.dates import age_on
+from cadres.core.dates import age_on, format_day
 from cadres.org.models import Unit
 from cadres.org.selectors import TeamQuota, posts_of_record_on, team_quota_on, unit_exists_on
 from cadres.people.models import Person
@@ -125,7 +125,7 @@ def move_add(*, actor: Any, plan: ExchangePlan, person: Person, to_unit: Unit, t
     if plan.moves.filter(person=person).exists():
         raise ValidationError({"person": f"{person.name}已在本方案中"})
     if not unit_exists_on(to_unit, plan.effective_on):
-        raise ValidationError({"to_unit": f"{to_unit.name}在{dotted(plan.effective_on)}不存在"})
+        raise ValidationError({"to_unit": f"{to_unit.name}在{format_day(plan.effective_on)}不存在"})
     position = (plan.moves.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     move = ExchangeMove(plan=plan, person=person, to_unit=to_unit, to_title=to_title.strip(), to_rank=to_rank,
                         is_team_member=is_team_member, position=position)

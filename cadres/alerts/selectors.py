@@ -11,9 +11,10 @@ from django.db.models import QuerySet
 from cadres.alerts.digest import previous_keys
 from cadres.alerts.findings import Finding
 from cadres.alerts.models import WarningDigest
-from cadres.alerts.warnings import KINDS, NOT_KEPT, dotted, sources_present, warnings_for
+from cadres.alerts.warnings import KINDS, NOT_KEPT, sources_present, warnings_for
 from cadres.cases import rules
 from cadres.cases.models import SelectionRule
+from cadres.core.dates import format_day
 from cadres.org.models import Unit
 from cadres.people.models import Person
 
@@ -118,7 +119,7 @@ EXPORT_HEADER = ("预警类别", "干部", "单位", "预警内容", "到期日�
 
 def export_rows(page: WarningPage) -> list[Sequence[object]]:
     return [
-        (group.label, row.person_name, row.unit_path, row.finding.message, dotted(row.finding.due_on),
+        (group.label, row.person_name, row.unit_path, row.finding.message, format_day(row.finding.due_on),
          row.rule.name if row.rule is not None else row.finding.rule_code, "是" if row.is_new else "")
         for group in page.groups for row in group.rows
     ]

@@ -26,9 +26,9 @@ from django.db.models import DateField, DurationField, ExpressionWrapper, F, Que
 from django.db.models.functions import Coalesce, Least
 
 from cadres.alerts.findings import Finding
-from cadres.cases.rules import dotted, params
+from cadres.cases.rules import params
 from cadres.core import codes
-from cadres.core.dates import add_months
+from cadres.core.dates import add_months, format_day
 from cadres.org.models import Assignment
 from cadres.org.selectors import ID_BLOCK
 from cadres.people.models import Person
@@ -156,9 +156,9 @@ def tenure_findings(people_qs: QuerySet[Person] | Iterable[int], on: dt.date, *,
             due = add_months(holder.since, years * 12)
             if add_months(due, -warn[code]) > on:
                 continue
-            post = f"{holder.name}任{holder.unit_name}{holder.title}（自{dotted(holder.since)}）"
+            post = f"{holder.name}任{holder.unit_name}{holder.title}（自{format_day(holder.since)}）"
             text = (f"{post}，已满{years}年，{consequence}" if due <= on
-                    else f"{post}，将于{dotted(due)}满{years}年，{consequence}")
+                    else f"{post}，将于{format_day(due)}满{years}年，{consequence}")
             findings.append(Finding(kind="tenure", key=f"{code}:{holder.person_id}:{holder.since.isoformat()}",
                                     message=text, rule_code=code, person_id=holder.person_id,
                                     unit_id=holder.unit_id, due_on=due))
@@ -172,7 +172,7 @@ def tenure_findings(people_qs: QuerySet[Person] | Iterable[int], on: dt.date, *,
             rank = codes.name_for("rank", holder.rank) or holder.rank
             served = f"{holder.name}在{rank}层次累计任职{total.days // 365}年{total.days % 365}天"
             text = (f"{served}，已满{years}年，不再推荐、提名或任命担任同一层次领导职务" if due <= on
-                    else f"{served}，将于{dotted(due)}累计满{years}年")
+                    else f"{served}，将于{format_day(due)}累计满{years}年")
             findings.append(Finding(kind="tenure", key=f"{SAME_LEVEL}:{person_id}:{holder.rank}",
                                     message=text, rule_code=SAME_LEVEL, person_id=person_id,
                                     unit_id=holder.unit_id, due_on=due))

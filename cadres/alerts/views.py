@@ -18,8 +18,9 @@ from cadres.alerts import selectors
 from cadres.alerts.actions import AlertAction
 from cadres.alerts.digest import digest_make
 from cadres.alerts.forms import WarningFilterForm
-from cadres.alerts.warnings import KINDS, dotted
+from cadres.alerts.warnings import KINDS
 from cadres.audit.services import record
+from cadres.core.dates import format_day
 from cadres.core.downloads import download
 from cadres.core.spreadsheets import write_xlsx
 
@@ -84,6 +85,6 @@ def digest_list(request: HttpRequest) -> HttpResponse:
 def digest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     digest = get_object_or_404(selectors.digests_of(user=request.user), pk=pk)
     items = [{**item, "label": KINDS.get(item["kind"], item["kind"]),
-              "due": dotted(dt.date.fromisoformat(item["due_on"])) if item.get("due_on") else ""}
+              "due": format_day(dt.date.fromisoformat(item["due_on"])) if item.get("due_on") else ""}
              for item in digest.items]
     return render(request, "alerts/digest_detail.html", {"digest": digest, "items": items})

@@ -38,7 +38,7 @@ from cadres.accounts.selectors import SYSTEM_READER
 from cadres.alerts.avoidance import for_reader
 from cadres.alerts.findings import Finding
 from cadres.cases import rules
-from cadres.core.dates import add_months
+from cadres.core.dates import add_months, format_day, format_month
 from cadres.org.models import Unit
 from cadres.people.models import Person
 
@@ -98,14 +98,6 @@ def external(path: str) -> Callable[..., Iterable[Finding]] | None:
         raise
     found = getattr(module, name, None)
     return found if callable(found) else None
-
-
-def dotted(day: dt.date | None) -> str:
-    return f"{day.year}.{day.month:02d}.{day.day:02d}" if day else ""
-
-
-def dotted_month(day: dt.date) -> str:
-    return f"{day.year}.{day.month:02d}"
 
 
 class _Links:
@@ -207,7 +199,7 @@ def age_limit_findings(scope: Scope, on: dt.date, links: _Links) -> list[Finding
         findings.append(Finding(
             kind=AGE_LIMIT, key=f"{AGE_LIMIT}:{kind}:{row['id']}:{month.isoformat()}",
             message=f"{row['name']}（{post or row['rank']}，{row['birth_month']}出生）"
-                    f"将于{dotted_month(month)}到{what}",
+                    f"将于{format_month(month)}到{what}",
             rule_code=RULE_AGE_LIMIT, person_id=row["id"], unit_id=unit_ids.get(row["unit"]),
             due_on=month, url=links.person.format(row["id"]),
         ))
@@ -235,9 +227,9 @@ def probation_findings(scope: Scope, on: dt.date, links: _Links) -> list[Finding
         assert ends is not None  # filtered
         post = f"试任{title}" if title else "试用"
         if ends < on:
-            message = f"{name}{post}，试用期已于{dotted(ends)}届满，尚未作出试用期满结论"
+            message = f"{name}{post}，试用期已于{format_day(ends)}届满，尚未作出试用期满结论"
         else:
-            message = f"{name}{post}，试用期于{dotted(ends)}届满，须安排考核、决定是否正式任职"
+            message = f"{name}{post}，试用期于{format_day(ends)}届满，须安排考核、决定是否正式任职"
         findings.append(Finding(
             kind=PROBATION, key=f"{PROBATION}:{pk}:{ends.isoformat()}", message=message,
             rule_code=RULE_PROBATION, person_id=person_id, unit_id=unit_id, due_on=ends,
@@ -259,7 +251,7 @@ def sanction_findings(scope: Scope, on: dt.date, links: _Links) -> list[Finding]
             .values_list("pk", "person_id", "person__name", "person__unit_id", "name", "effect_ends_on"))
     return [
         Finding(kind=SANCTION_ENDING, key=f"{SANCTION_ENDING}:{pk}:{ends}",
-                message=f"{name_}受“{sanction}”处分，影响期至{dotted(ends)}届满",
+                message=f"{name_}受“{sanction}”处分，影响期至{format_day(ends)}届满",
                 rule_code=RULE_SANCTION, person_id=person_id, unit_id=unit_id, due_on=ends,
                 url=links.person.format(person_id))
         for pk, person_id, name_, unit_id, sanction, ends in rows

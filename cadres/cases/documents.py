@@ -18,14 +18,10 @@ from cadres.audit.services import record
 from cadres.cases import selectors
 from cadres.cases.actions import CaseAction
 from cadres.cases.models import CommentOutcome, SelectionCase
+from cadres.core.dates import format_day
 
 TITLE = "选拔任用工作全程纪实表"
 RECORD_SHEET_READ = CaseAction.CASE_RECORD_SHEET_READ
-
-
-def day(value: dt.date | dt.datetime | None) -> str:
-    """2023.01.20, as the department writes dates."""
-    return value.strftime("%Y.%m.%d") if value else ""
 
 
 def record_sheet_context(case: SelectionCase) -> dict[str, Any]:
@@ -100,7 +96,7 @@ def record_sheet_docx(case: SelectionCase) -> bytes:
     run.font.size = Pt(18)
     _table(document, ["编号", "事项名称", "选任方式", "单位"],
            [[case.number, case.title, case.get_kind_display(), case.unit.name]])
-    document.add_paragraph(f"动议日期：{day(case.started_on)}　状态：{case.get_status_display()}　"
+    document.add_paragraph(f"动议日期：{format_day(case.started_on)}　状态：{case.get_status_display()}　"
                            f"当前步骤：{case.get_step_display()}")
     if case.reason:
         document.add_paragraph(f"动议理由：{case.reason}")
@@ -114,7 +110,7 @@ def record_sheet_docx(case: SelectionCase) -> bytes:
 
     document.add_heading("二、程序纪实", level=2)
     _table(document, ["日期", "步骤", "记录", "参加人员", "情况和结果", "理由"],
-           [[day(entry.occurred_on), entry.get_step_display(), entry.get_kind_display(), entry.participants,
+           [[format_day(entry.occurred_on), entry.get_step_display(), entry.get_kind_display(), entry.participants,
              entry.outcome, entry.reason] for entry in data["records"]])
 
     document.add_heading("三、人选", level=2)
@@ -131,7 +127,7 @@ def record_sheet_docx(case: SelectionCase) -> bytes:
     document.add_heading("五、会议讨论决定", level=2)
     rows = []
     for row in data["meetings"]:
-        base = [f"{day(row['meeting'].held_on)} {row['meeting']}", row["topic"].title,
+        base = [f"{format_day(row['meeting'].held_on)} {row['meeting']}", row["topic"].title,
                 f"应到会{row['expected']}人，实到{row['present']}人"]
         if not row["decisions"]:
             rows.append([*base, "", "", "", "", ""])
@@ -142,20 +138,20 @@ def record_sheet_docx(case: SelectionCase) -> bytes:
 
     document.add_heading("六、任前公示", level=2)
     _table(document, ["公示", "公示期", "反映件数", "核查结论"],
-           [[item["notice"].title, f"{day(item['notice'].starts_on)}至{day(item['notice'].ends_on)}",
+           [[item["notice"].title, f"{format_day(item['notice'].starts_on)}至{format_day(item['notice'].ends_on)}",
              item["comments"], item["outcomes"]] for item in data["notices"]])
 
     document.add_heading("七、任职", level=2)
     _table(document, ["姓名", "任职日期", "任职文号", "任职谈话", "试用期满"],
-           [[nominee.person.name, day(nominee.appointed_on), nominee.appointment_document,
-             f"{day(nominee.appointment_talk_on)} {nominee.appointment_talk_by}".strip(),
-             day(nominee.probation_ends_on)] for nominee in data["appointed"]])
+           [[nominee.person.name, format_day(nominee.appointed_on), nominee.appointment_document,
+             f"{format_day(nominee.appointment_talk_on)} {nominee.appointment_talk_by}".strip(),
+             format_day(nominee.probation_ends_on)] for nominee in data["appointed"]])
 
     document.add_heading("八、纪实材料", level=2)
     _table(document, ["材料名称", "步骤", "人选", "上传时间", "来源"],
            [[item.title, item.get_step_display(), item.nominee.person.name if item.nominee else "",
-             day(item.uploaded_at), "系统生成" if item.is_generated else "上传"] for item in data["documents"]])
-    document.add_paragraph(f"生成日期：{day(data['generated_on'])}")
+             format_day(item.uploaded_at), "系统生成" if item.is_generated else "上传"] for item in data["documents"]])
+    document.add_paragraph(f"生成日期：{format_day(data['generated_on'])}")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -172,9 +168,9 @@ def _votes(nominee: Any) -> str:
 def _diligence(check: Any) -> str:
     if check is None:
         return "未开展"
-    parts = [check.get_result_display(), f"{day(check.requested_on)}发函或开始"]
+    parts = [check.get_result_display(), f"{format_day(check.requested_on)}发函或开始"]
     if check.replied_on:
-        parts.append(f"{day(check.replied_on)}回复或完成")
+        parts.append(f"{format_day(check.replied_on)}回复或完成")
     if check.document:
         parts.append(check.document)
     if check.reply:

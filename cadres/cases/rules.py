@@ -48,7 +48,7 @@ from cadres.cases.models import (
 )
 from cadres.cases.workdays import calendar_known, workdays_between
 from cadres.core import codes
-from cadres.core.dates import add_months
+from cadres.core.dates import add_months, format_day
 from cadres.plans.selectors import is_principal_title, principal_titles
 
 PASS, FAIL, NEEDS_REASON = "pass", "fail", "reason"
@@ -152,10 +152,6 @@ class _Book:
 # --- arithmetic -------------------------------------------------------------------------
 
 
-def dotted(day: dt.date | None) -> str:
-    return f"{day.year}.{day.month:02d}.{day.day:02d}" if day else ""
-
-
 def span(since: dt.date, on: dt.date) -> tuple[int, int, int]:
     """Whole years, months and days from `since` to `on` (calendar arithmetic)."""
     months = (on.year - since.year) * 12 + on.month - since.month
@@ -255,7 +251,7 @@ def _years_in_lower_post(book: _Book, nominee: Nominee, move: _Promotion) -> Che
     years = int(numbers.get(kind, 0))
     if since is None:
         return book.result(code, NEEDS_REASON, f"未录入任{label}时间，无法计算任职年限", nominee=nominee)
-    held = f"任{label}{span_text(since, on)}（自{dotted(since)}）"
+    held = f"任{label}{span_text(since, on)}（自{format_day(since)}）"
     skipped = _years_not_counted(book, person, since)
     if skipped:
         # Each year not counted moves the start a calendar year later.
@@ -307,7 +303,7 @@ def _working_years(book: _Book, nominee: Nominee, move: _Promotion) -> CheckResu
         return book.result(code, NEEDS_REASON, "未录入参加工作时间，无法计算工龄", nominee=nominee)
     worked = span_text(person.work_started_on, on)
     if not full_years(person.work_started_on, on, years):
-        return book.result(code, FAIL, f"工龄{worked}（{dotted(person.work_started_on)}参加工作），"
+        return book.result(code, FAIL, f"工龄{worked}（{format_day(person.work_started_on)}参加工作），"
                                        f"不满{years}年", nominee=nominee)
     text = f"工龄{worked}，满{years}年"
     if not grassroots:
@@ -432,10 +428,10 @@ def _sanction_in_effect(book: _Book, nominee: Nominee) -> CheckResult:
     rows = list(Award.objects.filter(person=nominee.person, kind=AwardKind.SANCTION,
                                      effect_ends_on__gte=book.on).order_by("awarded_on"))
     if rows:
-        found = "、".join(f"{row.name}（{dotted(row.awarded_on)}，影响期至{dotted(row.effect_ends_on)}）"
+        found = "、".join(f"{row.name}（{format_day(row.awarded_on)}，影响期至{format_day(row.effect_ends_on)}）"
                          for row in rows)
         return book.result(code, FAIL, f"{found}，影响期未满", nominee=nominee)
-    return book.result(code, PASS, f"截至{dotted(book.on)}无影响期内的处分", nominee=nominee)
+    return book.result(code, PASS, f"截至{format_day(book.on)}无影响期内的处分", nominee=nominee)
 
 
 def _personal_matters(book: _Book, nominee: Nominee) -> CheckResult:
@@ -444,7 +440,7 @@ def _personal_matters(book: _Book, nominee: Nominee) -> CheckResult:
                                           result=DiligenceResult.ISSUE).order_by("-requested_on").first()
     if issue is not None:
         detail = f"：{issue.reply}" if issue.reply else ""
-        when = dotted(issue.replied_on or issue.requested_on)
+        when = format_day(issue.replied_on or issue.requested_on)
         return book.result(code, FAIL, f"个人有关事项报告查核发现问题（{when}）{detail}", nominee=nominee)
     return book.result(code, PASS, "个人有关事项报告查核未发现问题或尚未查核", nominee=nominee)
 
@@ -468,11 +464,11 @@ def _age_limit(book: _Book, nominee: Nominee, move: _Promotion) -> CheckResult:
         reached = reach_date(limit, person.birth_date)
         if on >= reached:
             return book.result(code, FAIL, f"出生于{person.birth_date:%Y.%m}，{reached:%Y.%m}已到{label}"
-                                           f"（{limit}），不能于{dotted(on)}任职", nominee=nominee)
+                                           f"（{limit}），不能于{format_day(on)}任职", nominee=nominee)
         checked.append(f"{reached:%Y.%m}到{label}")
     if not checked:
         return book.result(code, PASS, "未设年龄界限规则", nominee=nominee)
-    return book.result(code, PASS, f"{dotted(on)}任职时未到龄（{'，'.join(checked)}）", nominee=nominee)
+    return book.result(code, PASS, f"{format_day(on)}任职时未到龄（{'，'.join(checked)}）", nominee=nominee)
 
 
 def _quota_kind(post: Any, titles: frozenset[str]) -> bool:
@@ -527,7 +523,7 @@ def _exceptional(book: _Book, nominee: Nominee, move: _Promotion) -> CheckResult
     since = rank_since(nominee.person)
     if since is not None and add_months(since, months) > book.on:
         held = span_text(since, book.on)
-        return book.result(code, FAIL, f"{dotted(since)}提拔任现职级，至{dotted(book.on)}为{held}，"
+        return book.result(code, FAIL, f"{format_day(since)}提拔任现职级，至{format_day(book.on)}为{held}，"
                                        f"不满{months}个月，不得破格提拔", nominee=nominee)
     return book.result(code, PASS, f"破格理由和批准（{case.exceptional_approval}）已记录", nominee=nominee)
 
@@ -711,12 +707,12 @@ def _recommendation_valid(book: _Book, case: SelectionCase, nominees: list[Nomin
         if nominee.recommendation_targeted and nominee.post is None:
             results.append(book.result(code, FAIL, f"{name}为定向推荐，须对应推荐时的拟任职位", nominee=nominee))
         elif book.on > until:
-            results.append(book.result(code, FAIL, f"{name}{dotted(nominee.recommended_on)}推荐，有效期至"
-                                                   f"{dotted(until)}，已过期", nominee=nominee))
+            results.append(book.result(code, FAIL, f"{name}{format_day(nominee.recommended_on)}推荐，有效期至"
+                                                   f"{format_day(until)}，已过期", nominee=nominee))
         else:
             scope = f"，仅对{nominee.post}有效" if nominee.recommendation_targeted else ""
-            results.append(book.result(code, PASS, f"{name}{dotted(nominee.recommended_on)}推荐，有效期至"
-                                                   f"{dotted(until)}{scope}", nominee=nominee))
+            results.append(book.result(code, PASS, f"{name}{format_day(nominee.recommended_on)}推荐，有效期至"
+                                                   f"{format_day(until)}{scope}", nominee=nominee))
     return results
 
 
@@ -803,7 +799,7 @@ def publicity_period(*, starts_on: dt.date, ends_on: dt.date) -> CheckResult:
     count = workdays_between(starts_on, ends_on)
     unknown = [year for year in range(starts_on.year, ends_on.year + 1) if not calendar_known(year)]
     note = f"（{'、'.join(map(str, unknown))}年节假日安排未录入，按周一至周五计算）" if unknown else ""
-    text = f"公示期{dotted(starts_on)}至{dotted(ends_on)}，共{count}个工作日{note}"
+    text = f"公示期{format_day(starts_on)}至{format_day(ends_on)}，共{count}个工作日{note}"
     if count >= needed:
         return book.result("publicity_days", PASS, f"{text}，不少于{needed}个工作日")
     return book.result("publicity_days", FAIL, f"{text}，少于{needed}个工作日")
@@ -834,10 +830,11 @@ def _decisions_passed(book: _Book, nominees: list[Nominee]) -> list[CheckResult]
         if passed is None:
             results.append(book.result("decision_pass", FAIL, f"{name}尚无通过的讨论决定", nominee=nominee))
         elif not passed.is_passed:
-            results.append(book.result("decision_pass", FAIL,
-                                       f"{name}最近一次讨论决定（{dotted(passed.decided_on)}）未通过", nominee=nominee))
+            results.append(book.result(
+                "decision_pass", FAIL, f"{name}最近一次讨论决定（{format_day(passed.decided_on)}）未通过",
+                nominee=nominee))
         else:
-            results.append(book.result("decision_pass", PASS, f"{name}于{dotted(passed.decided_on)}讨论决定通过",
+            results.append(book.result("decision_pass", PASS, f"{name}于{format_day(passed.decided_on)}讨论决定通过",
                                        nominee=nominee))
     return results
 
@@ -858,7 +855,7 @@ def _notice_checks(book: _Book, case: SelectionCase) -> list[CheckResult]:
             notice, result = done[0]
             if notice.ends_on >= book.on:
                 results.append(book.result("publicity_days", FAIL,
-                                           f"公示期至{dotted(notice.ends_on)}，{dotted(book.on)}尚未期满"))
+                                           f"公示期至{format_day(notice.ends_on)}，{format_day(book.on)}尚未期满"))
             else:
                 results.append(result)
     pending = NoticeComment.objects.filter(notice__case=case, outcome=CommentOutcome.PENDING).count()
@@ -866,7 +863,7 @@ def _notice_checks(book: _Book, case: SelectionCase) -> list[CheckResult]:
     if pending:
         results.append(book.result("suspension", FAIL, f"有{pending}件公示反映尚待核查", name=name))
     if case.status == CaseStatus.SUSPENDED:
-        until = f"至{dotted(case.suspended_until)}" if case.suspended_until else ""
+        until = f"至{format_day(case.suspended_until)}" if case.suspended_until else ""
         results.append(book.result("suspension", FAIL, f"该事项暂缓任用{until}", name=name))
     return results
 

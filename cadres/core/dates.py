@@ -67,6 +67,11 @@ def format_month(value: dt.date | None, *, day_known: bool = False) -> str:
     return f"{value.year}.{value.month:02d}"
 
 
+def format_day(value: dt.date | None) -> str:
+    """2023.01.20, as the department writes a date; empty for no date."""
+    return format_month(value, day_known=True)
+
+
 def age_on(birth: dt.date, as_of: dt.date) -> int:
     """Whole years of age on a date (a birthday on the as-of date counts)."""
     return as_of.year - birth.year - ((as_of.month, as_of.day) < (birth.month, birth.day))

@@ -27,6 +27,7 @@ from django.urls import reverse
 from cadres.alerts.findings import Finding
 from cadres.cases import rules
 from cadres.core import codes
+from cadres.core.dates import format_day
 from cadres.org.models import Assignment
 from cadres.people.models import Person
 from cadres.supervision.models import PersonalMattersReport, ReportKind
@@ -75,10 +76,6 @@ def numbers(on: dt.date) -> Numbers:
 def current_round(on: dt.date) -> int:
     """The year whose yearly report is asked for on `on`: the previous year."""
     return on.year - 1
-
-
-def dotted(day: dt.date | None) -> str:
-    return f"{day.year}.{day.month:02d}.{day.day:02d}" if day else ""
 
 
 def _reporting_q(ranks: tuple[str, ...], on: dt.date) -> Q:
@@ -182,18 +179,18 @@ def overdue_findings(people_qs: QuerySet[Person], on: dt.date) -> list[Finding]:
         for pk, name, unit_id in missing:
             if overdue:
                 key = f"{KIND}:overdue:{pk}:{year}"
-                message = f"{name}未在{dotted(deadline)}前报告{year}年度个人有关事项，已逾期"
+                message = f"{name}未在{format_day(deadline)}前报告{year}年度个人有关事项，已逾期"
             else:
                 key = f"{KIND}:due:{pk}:{year}"
-                message = f"{name}应于{dotted(deadline)}前报告{year}年度个人有关事项，尚未报告"
+                message = f"{name}应于{format_day(deadline)}前报告{year}年度个人有关事项，尚未报告"
             findings.append(Finding(kind=KIND, key=key, message=message, rule_code=RULE, person_id=pk,
                                     unit_id=unit_id, due_on=deadline, url=url))
     new_url = _page_url(on.year)
     for item in new_appointees(people_qs, on, rule=found):
         findings.append(Finding(
             kind=KIND, key=f"{KIND}:new:{item.person_id}:{item.started_on.isoformat()}",
-            message=f"{item.name}{dotted(item.started_on)}任{codes.RANK.get(item.rank, item.rank)}，"
-                    f"应于{dotted(item.due_on)}前提交新任报告，尚未报告",
+            message=f"{item.name}{format_day(item.started_on)}任{codes.RANK.get(item.rank, item.rank)}，"
+                    f"应于{format_day(item.due_on)}前提交新任报告，尚未报告",
             rule_code=RULE, person_id=item.person_id, unit_id=item.unit_id, due_on=item.due_on,
             url=new_url))
     return findings

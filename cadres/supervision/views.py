@@ -101,7 +101,7 @@ def report_record(request: HttpRequest, person_id: int) -> HttpResponse:
         messages.error(request, "；".join(error.messages))
     else:
         messages.success(request, f"已登记：{person.name}{report.year}年度{report.get_kind_display()}"
-                                  f"（{selectors.dotted(report.submitted_on)}）")
+                                  f"（{selectors.format_day(report.submitted_on)}）")
     year = data["year"] if data["kind"] == ReportKind.ANNUAL else request.POST.get("round", "")
     return _back(request, year)
 
