@@ -17,9 +17,11 @@ median of 5 runs, plus the peak Python memory of one run (tracemalloc). The data
 dropped at the end. One line of figures per case.
 
 --keep keeps the database and --existing URL times again on a kept one without generating
-(1M people take 12 minutes). The whole-scope report reads the post history through
-org.selectors.people_changed_on and corrects the counts in one SQL statement
-(analytics.selectors._correct_in_sql); the scoped and team cases through people_on.
+(1M people take 5 to 12 minutes). The whole-scope report reads the post history through
+org.selectors.people_changed_on_sql and corrects the counts in one SQL statement
+(analytics.selectors._correct_in_sql); the scoped and team cases through people_on. The
+whole-scope figures as of AS_OF are checked against the top unit's, counted through people_on
+(the run exits non-zero when they differ).
 """
 
 import argparse
@@ -200,7 +202,8 @@ def _generate(count: int, per_unit: int, rng: random.Random) -> None:
             posts.extend(_history(person, teams, rng))
         Assignment.objects.bulk_create(posts, batch_size=5000)
         # As org.services keeps it: the day the last open post ended, for those who left.
-        Person.objects.bulk_update([p for p in people if p.left_on], ["left_on"], batch_size=5000)
+        Person.objects.bulk_update([p for p in people if p.left_on or not p.post_started_on],
+                                   ["left_on", "post_started_on"], batch_size=5000)
         made += size
 
 
@@ -231,6 +234,8 @@ def _history(person, units, rng: random.Random) -> list:
     left = rng.random() < 0.05
     undated = not earlier and rng.random() < 0.05
     person.left_on = dt.date(rng.randint(2015, 2024), rng.randint(1, 12), 1) if left else None
+    if undated:  # (任现职时间 mirrors the open main post's start, as org.services keeps it)
+        person.post_started_on = None
     posts.append(Assignment(
         person=person, unit_id=person.unit_id, rank=person.rank, is_main=True,
         is_team_member=person.is_team_member, started_on=None if undated else start,
@@ -272,6 +277,23 @@ def _baseline() -> int:
         return sum(count for _, count in cursor.fetchall())
 
 
+def _check_against_the_per_person_path(label: str, report: dict, reader) -> None:
+    """The whole-scope report (counted by Person and corrected in one statement) must equal the
+    report of the top unit's subtree, which holds everyone and is counted through the
+    per-person path (org.selectors.people_on); exits non-zero when they differ."""
+    from cadres.analytics.selectors import structure_report
+    from cadres.org.models import Unit
+
+    top = Unit.objects.get(parent__isnull=True)
+    started = time.perf_counter()
+    same = report == structure_report(actor=reader, as_of=AS_OF, unit=top,
+                                      team_members_only=False)
+    print(f"{label} whole-scope as of {AS_OF} equals the per-person count of {top.name}: "
+          f"{'yes' if same else 'NO'} ({time.perf_counter() - started:.1f}s)", flush=True)
+    if not same:
+        sys.exit(1)
+
+
 def _run_cases(label: str, teams, *, report_only: bool = False) -> None:
     import resource
 
@@ -305,6 +327,7 @@ def _run_cases(label: str, teams, *, report_only: bool = False) -> None:
               f"(cpu {cpu:.3f}s; {median / baseline:.1f}× the baseline's wall time, "
               f"{cpu / max(baseline_cpu, 1e-6):.1f}× its cpu), peak {peak:.1f} MiB, "
               f"load {os.getloadavg()[0]:.1f}", flush=True)
+    _check_against_the_per_person_path(label, whole(), reader)
     if report_only:
         return
     members = whole_teams()["total"]

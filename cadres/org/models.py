@@ -184,8 +184,9 @@ class Assignment(models.Model):
             # A person's open posts, and the as-of checks per person, from the index alone.
             models.Index(fields=["person", "ended_on", "is_main", "started_on"],
                          name="assignment_person_open_idx"),
-            # Main posts held at a date, with their rank (the as-of analysis).
-            models.Index(fields=["is_main", "ended_on", "started_on", "rank", "person"],
+            # Posts held at a date, with their rank and what orders them (the as-of analysis,
+            # org.selectors.people_changed_on_sql), from the index alone.
+            models.Index(fields=["is_main", "ended_on", "started_on", "rank", "person", "id"],
                          name="assignment_main_dates_idx"),
         ]
         constraints = [

@@ -1,5 +1,5 @@
 """The whole-scope structure report at a date counts its corrections in SQL
-(analytics.selectors._correct_in_sql over org.selectors.people_changed_on) and skips them when
+(analytics.selectors._correct_in_sql over org.selectors.people_changed_on_sql) and skips them when
 nothing changed (org.selectors.nothing_changed_on); both must give what the person-by-person
 path (people_on) and a literal count over every post give."""
 
@@ -76,6 +76,26 @@ def county() -> dict[str, Unit]:
     leaving = _person(office, "将来离任", dt.date(2002, 1, 1), rank=DEPUTY)
     org_services.post_end(actor=None, assignment=_main(leaving), ended_on=dt.date(2099, 1, 1),
                           source=SOURCE)
+    # Earlier posts brought in from a résumé that overlap today's main post: one started
+    # before it (today's post comes first while both are held), one the same day (the later
+    # record comes first), a concurrent post ended later (the main post comes first), and an
+    # undated one (held from 参加工作时间).
+    history = [
+        (_person(office, "履历重叠", dt.date(2005, 1, 1), rank=SECTION),
+         {"started_on": dt.date(2003, 1, 1), "ended_on": dt.date(2012, 1, 1), "rank": DEPUTY}),
+        (_person(office, "同日重叠", dt.date(2006, 1, 1), rank=SECTION),
+         {"started_on": dt.date(2006, 1, 1), "ended_on": dt.date(2011, 1, 1), "rank": DEPUTY}),
+        (_person(office, "兼任已免", dt.date(2001, 1, 1), rank=SECTION),
+         {"started_on": dt.date(2002, 1, 1), "ended_on": dt.date(2015, 1, 1), "rank": DEPUTY,
+          "is_main": False}),
+        (_person(office, "未填履历", dt.date(2009, 1, 1), rank=SECTION,
+                 work_started_on=dt.date(2000, 9, 1)),
+         {"started_on": None, "ended_on": dt.date(2009, 1, 1), "rank": MEMBER}),
+    ]
+    for person, post in history:
+        org_services.posts_history_add(actor=None, person=person, source=SOURCE, posts=[
+            {"unit_id": town.pk, "title": "副主任", "is_team_member": False, **post},
+        ])
     return {"office": office, "town": town}
 
 
@@ -112,7 +132,8 @@ def _literal_count(as_of: dt.date) -> tuple[Counter[str], Counter[int]]:
     return ranks, ages
 
 
-DATES = [dt.date(1999, 6, 30), dt.date(2003, 6, 30), dt.date(2008, 1, 1), dt.date(2010, 6, 30),
+DATES = [dt.date(1999, 6, 30), dt.date(2003, 6, 30), dt.date(2004, 6, 30), dt.date(2008, 1, 1),
+         dt.date(2010, 6, 30),
          dt.date(2016, 1, 1), dt.date(2024, 2, 29), dt.date(2030, 1, 1)]
 
 
