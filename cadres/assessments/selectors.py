@@ -27,6 +27,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from cadres.accounts.permissions import has_permission
 from cadres.alerts.findings import Finding
 from cadres.assessments.models import (
     Evaluation,
@@ -85,6 +86,19 @@ def unit_people(*, actor: Any, unit: Unit, year: int) -> list[Person]:
                         include_subunits=False)
     ids = [row["id"] for row in on_date.rows(())]
     return list(Person.objects.filter(pk__in=ids).select_related("unit"))
+
+
+def changeable_ids(*, actor: Any, people: Iterable[Person]) -> set[int]:
+    """Which of `people` the actor may write grades for: those inside his 信息维护 scope today
+    (a person who has since moved to a unit outside it is kept by that unit). None, the
+    system: everyone."""
+    ids = [person.pk for person in people]
+    if actor is None:
+        return set(ids)
+    if not has_permission(actor, "people.change"):
+        return set()
+    return set(Person.objects.restrict(actor, "change").filter(pk__in=ids)
+               .values_list("pk", flat=True))
 
 
 def grades_of(people: Iterable[Person], year: int) -> dict[int, AnnualAssessment]:

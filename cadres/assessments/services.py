@@ -81,8 +81,10 @@ def grades_enter(*, actor: Any, unit: Unit, year: int, grades: Mapping[int, str]
                  details: dict[str, Any] | None = None) -> int:
     """Enter the year's grades of people of the unit (person id → grade value; "" removes a
     grade), refusing them all when one person is not among the unit's people in post at the
-    year's end, or when the unit's 优秀 share would pass the limit (the rule's, or the
-    approved one). Returns how many people's grades changed."""
+    year's end, when a grade would change for someone now outside the actor's 信息维护 scope
+    (moved to a unit another clerk keeps: named in the message), or when the unit's 优秀 share
+    would pass the limit (the rule's, or the approved one). Returns how many people's grades
+    changed."""
     _check_unit(actor, unit)
     check_year(year)
     people = {person.pk: person for person in selectors.unit_people(actor=actor, unit=unit, year=year)}
@@ -97,6 +99,13 @@ def grades_enter(*, actor: Any, unit: Unit, year: int, grades: Mapping[int, str]
     existing = {row.person_id: row for row in AnnualAssessment.objects.select_for_update()
                 .filter(person_id__in=list(people), year=year)}
     final = {pk: row.grade for pk, row in existing.items()}
+    grades = {pk: grade for pk, grade in grades.items() if grade != final.get(pk, "")}
+    kept_elsewhere = set(grades) - selectors.changeable_ids(
+        actor=actor, people=[people[pk] for pk in grades])
+    if kept_elsewhere:
+        names = "、".join(f"{people[pk].name}（现在{people[pk].unit.name if people[pk].unit else '—'}）"
+                         for pk in sorted(kept_elsewhere))
+        raise ValidationError(f"{names}不在您的信息维护范围内，其考核结果请由现单位录入")
     for person_id, grade in grades.items():
         if grade:
             final[person_id] = grade

@@ -75,8 +75,10 @@ def _grades_context(request: HttpRequest, unit: Unit, year: int, posted: dict[in
         current.update(posted)
     quota = selectors.quota_check(unit=unit, year=year, grades=[grade for grade in current.values() if grade])
     may_change = _may_manage(request) and Unit.objects.restrict(request.user, "change").filter(pk=unit.pk).exists()
+    changeable = selectors.changeable_ids(actor=request.user, people=people) if may_change else set()
     return {
-        "unit": unit, "year": year, "rows": [(person, current[person.pk]) for person in people],
+        "unit": unit, "year": year,
+        "rows": [(person, current[person.pk], person.pk in changeable) for person in people],
         "grades": AssessmentGrade.choices, "quota": quota, "may_change": may_change, "error": error,
         "approval_form": QuotaApprovalForm(initial={"percent": selectors.params(
             "excellent_quota", selectors.year_end(year)).get("approved_max_percent", quota.limit)}),

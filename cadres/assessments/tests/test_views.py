@@ -31,6 +31,42 @@ def test_entry_page_saves_and_refuses_above_the_quota(client, county, officer_ea
     assert saved.status_code == 302 and AnnualAssessment.objects.count() == 5
 
 
+def test_someone_since_moved_out_of_the_scope_is_shown_but_kept_by_his_new_unit(client, county):
+    # given: an officer who views the county and maintains the east township; one of its
+    # people at the end of the year has since moved to the west township
+    import datetime as dt
+
+    from cadres.org import services as org_services
+    from cadres.org.models import PostSource
+
+    officer = user_with_role("cadre_office", managed=[county["top"]], maintained=[county["east"]])
+    people = staff(county["east"], 5)
+    moved = people[0]
+    org_services.post_start(actor=None, person=moved, unit=county["west"], title="副镇长",
+                            rank="0142", started_on=dt.date(YEAR + 1, 3, 1), source=PostSource.FORM)
+    sign_in(client, officer)
+
+    # when: the page is read
+    body = client.get(_url("unit_grades", county["east"].pk, YEAR)).content.decode()
+
+    # then: his row is there without a grade field, saying who keeps it; the others have one
+    assert f'name="grade-{moved.pk}"' not in body and "（现在西岭镇，由现单位录入）" in body
+    assert all(f'name="grade-{person.pk}"' in body for person in people[1:])
+
+    # when: a crafted form grades him too, then one without him
+    data = {f"grade-{person.pk}": "competent" for person in people}
+    refused = client.post(_url("unit_grades", county["east"].pk, YEAR), data)
+    del data[f"grade-{moved.pk}"]
+    saved = client.post(_url("unit_grades", county["east"].pk, YEAR), data)
+
+    # then: the first is refused as a whole, naming him and his unit; the second saves the rest
+    assert refused.status_code == 400
+    assert f"{moved.name}（现在西岭镇）不在您的信息维护范围内，其考核结果请由现单位录入" in refused.content.decode()
+    assert saved.status_code == 302
+    assert set(AnnualAssessment.objects.values_list("person_id", flat=True)) == {
+        person.pk for person in people[1:]}
+
+
 def test_quota_approval_page(client, county, officer_east):
     sign_in(client, officer_east)
     over = client.post(_url("quota_approve", county["east"].pk, YEAR),
