@@ -21,13 +21,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
-
 from cadres.cases.team_effect import structure, target_result, targets_for, team_members_on
 from cadres.core import codes
 from cadres.core.dates import add_months, age_on
 from cadres.org.models import Unit
-from cadres.org.selectors import team_quotas_on
+from cadres.org.selectors import ID_BLOCK, team_quotas_on
 from cadres.people.models import Person
 from cadres.plans.models import PlanTarget
 from cadres.plans.rules import limit_for, reach_date
@@ -124,29 +122,62 @@ def openings(*, actor: Any, on: dt.date, months: int = 12, unit: Unit | None = N
     return found
 
 
-def _eligible_members(actor: Any, opening: Opening, on: dt.date) -> list[ReserveMember]:
-    unit = opening.unit
-    ancestors = [unit.path, *(unit.path[:index] for index, char in enumerate(unit.path) if char == "/")]
-    pools = Q(pool__unit__isnull=True) | Q(pool__unit__path__in=ancestors)
-    ranks = Q(pool__rank="") | Q(pool__rank=opening.rank) if opening.rank else Q()
-    members = (ReserveMember.objects.filter(active_on_q(on), pools, ranks, pool__is_active=True,
-                                            person__in=Person.objects.visible_to(actor))
-               .select_related("pool", "person", "person__unit").order_by("id"))
+@dataclass
+class _Reads:
+    """What one matching reads once for every opening: the active reserves the actor may see
+    (with their pools), and each one's facts for the ranking (since when at his rank, latest
+    年度考核 grade, latest 综合评价 score), read in bulk."""
+
+    members: list[ReserveMember] | None = None
+    since: dict[int, dt.date | None] = field(default_factory=dict)
+    grades: dict[int, str] = field(default_factory=dict)
+    scores: dict[int, float] = field(default_factory=dict)
+
+    def active_members(self, actor: Any, on: dt.date) -> list[ReserveMember]:
+        if self.members is None:
+            self.members = list(
+                ReserveMember.objects.filter(active_on_q(on), pool__is_active=True,
+                                             person__in=Person.objects.visible_to(actor))
+                .select_related("pool__unit", "person__unit").order_by("id"))
+        return self.members
+
+    def facts_of(self, people: list[Person]) -> None:
+        from cadres.cases.rules import ranks_since
+
+        missing = [person for person in people if person.pk not in self.since]
+        for start in range(0, len(missing), ID_BLOCK):
+            block = missing[start:start + ID_BLOCK]
+            ids = [person.pk for person in block]
+            self.since.update(ranks_since(block))
+            self.grades.update(_latest_grades(ids))
+            self.scores.update(_latest_scores(ids))
+
+
+def _eligible_members(actor: Any, opening: Opening, on: dt.date, reads: _Reads) -> list[ReserveMember]:
+    """The reserves of the pools over the opening's unit (county-wide, or over the unit or a
+    unit above it) and of its rank (or of any rank), each person once."""
+    path = opening.unit.path
+    ancestors = {path, *(path[:index] for index, char in enumerate(path) if char == "/")}
+    leaving = opening.leaving.person_id if opening.leaving else None
     seen: set[int] = set()
     result = []
-    for member in members:
-        if member.person_id in seen or (opening.leaving and member.person_id == opening.leaving.person_id):
-            continue
-        seen.add(member.person_id)
-        result.append(member)
+    for member in reads.active_members(actor, on):
+        if ((member.pool.unit is None or member.pool.unit.path in ancestors)
+                and (not opening.rank or member.pool.rank in ("", opening.rank))
+                and member.person_id not in seen and member.person_id != leaving):
+            seen.add(member.person_id)
+            result.append(member)
     return result
 
 
 def _latest_grades(person_ids: list[int]) -> dict[int, str]:
-    grades: dict[int, str] = {}
-    for person_id, grade in (AnnualAssessment.objects.filter(person_id__in=person_ids)
-                             .order_by("person_id", "-year").values_list("person_id", "grade")):
-        grades.setdefault(person_id, grade)
+    """Each person's latest 年度考核 grade ("" without one)."""
+    grades: dict[int, str] = dict.fromkeys(person_ids, "")
+    latest: dict[int, int] = {}
+    for person_id, year, grade in (AnnualAssessment.objects.filter(person_id__in=person_ids)
+                                   .order_by().values_list("person_id", "year", "grade")):
+        if year > latest.get(person_id, -1):
+            latest[person_id], grades[person_id] = year, grade
     return grades
 
 
@@ -171,12 +202,6 @@ def _latest_scores(person_ids: list[int]) -> dict[int, float]:
     return result
 
 
-def _rank_since(person: Person) -> dt.date | None:
-    from cadres.cases.rules import rank_since
-
-    return rank_since(person)
-
-
 def _member_of(person: Person, on: dt.date, rank: str) -> Member:
     values = {name: getattr(person, name) for name in MEMBER_FIELDS}
     values["rank"] = rank or values["rank"]
@@ -184,15 +209,14 @@ def _member_of(person: Person, on: dt.date, rank: str) -> Member:
 
 
 def candidates_for(opening: Opening, *, actor: Any, on: dt.date, limits: list[Any],
-                   shown: int = SHOWN) -> list[Candidate]:
+                   shown: int = SHOWN, reads: _Reads | None = None) -> list[Candidate]:
     """The ranked reserves for one opening (the first `shown`, each with the team after and
-    its avoidance conflicts)."""
+    its avoidance conflicts). `reads` carries what earlier openings of the same matching read."""
     from cadres.cases.rules import PASS, avoidance_conflicts
 
-    members = _eligible_members(actor, opening, on)
-    ids = [member.person_id for member in members]
-    grades = _latest_grades(ids)
-    scores = _latest_scores(ids)
+    reads = reads if reads is not None else _Reads()
+    members = _eligible_members(actor, opening, on, reads)
+    reads.facts_of([member.person for member in members])
     ranked = []
     for member in members:
         person = member.person
@@ -204,10 +228,10 @@ def candidates_for(opening: Opening, *, actor: Any, on: dt.date, limits: list[An
                 continue  # would be past the post's age limit when it opens
             years_left = (reached.year - opening.due_on.year) - (
                 (reached.month, reached.day) < (opening.due_on.month, opening.due_on.day))
-        since = _rank_since(person)
+        since = reads.since[person.pk]
         at_rank = age_on(since, on) if since else None
         candidate = Candidate(member, person, years_left, at_rank, person.highest_education,
-                              grades.get(person.pk, ""), scores.get(person.pk))
+                              reads.grades[person.pk], reads.scores.get(person.pk))
         ranked.append(candidate)
     ranked.sort(key=lambda c: (
         -(c.years_left if c.years_left is not None else -1),
@@ -239,6 +263,8 @@ def matching(*, actor: Any, on: dt.date, months: int = 12, unit: Unit | None = N
     rule_set = rule_set_default()
     limits = limits_resolve(rule_set) if rule_set is not None else []
     result = openings(actor=actor, on=on, months=months, unit=unit)
+    reads = _Reads()
     for opening in result:
-        opening.candidates = candidates_for(opening, actor=actor, on=on, limits=limits, shown=shown)
+        opening.candidates = candidates_for(opening, actor=actor, on=on, limits=limits, shown=shown,
+                                            reads=reads)
     return result

@@ -336,6 +336,55 @@ def test_matching_ranks_reserves_for_a_gap(county, officer, make_person):
 
 
 
+def test_matching_reads_the_reserves_once_whatever_their_number(county, officer, make_person):
+    # given: a county-wide pool and two teams with vacant deputy posts (two openings)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pool = _pool("副科级后备", rank="0142")
+    person_in(county["east"], "镇长", post_title="镇长", rank="0141", is_team_member=True,
+              birth_date=dt.date(1975, 1, 1))
+    person_in(county["water"], "局长", post_title="局长", rank="0141", is_team_member=True,
+              birth_date=dt.date(1975, 1, 1))
+
+    def queries_with(reserves: int) -> tuple[int, int]:
+        for _ in range(reserves):
+            person = make_person(age=36, post_started_on=dt.date(2019, 1, 1))
+            _add(pool, person)
+            AnnualAssessment.objects.create(person=person, year=2025, grade="competent")
+        matching(actor=officer, on=ON)  # (the rules and codes read once a process)
+        with CaptureQueriesContext(connection) as queries:
+            openings = matching(actor=officer, on=ON)
+        return len(queries), sum(len(opening.candidates) for opening in openings)
+
+    # when: matched with six reserves, then with twelve
+    few, shown_few = queries_with(6)
+    many, shown_many = queries_with(6)
+
+    # then: the first five of each opening shown both times, by as many queries (none a reserve)
+    assert shown_few == shown_many == 2 * 5
+    assert many == few
+
+
+def test_ranks_since_from_the_field_else_the_earliest_post_at_the_rank_else_the_post(county):
+    from cadres.cases.rules import rank_since, ranks_since
+    from cadres.org import services as org_services
+    from cadres.org.models import PostSource
+
+    dated = person_in(county["east"], "有任职级时间", rank="0142", rank_started_on=dt.date(2016, 5, 1),
+                      post_started_on=dt.date(2020, 1, 1))
+    moved = person_in(county["east"], "同级调任", rank="0142", post_started_on=dt.date(2015, 3, 1))
+    org_services.post_start(actor=None, person=moved, unit=county["water"], title="副局长", rank="0142",
+                            started_on=dt.date(2021, 7, 1), source=PostSource.FORM)
+    moved.refresh_from_db()
+    undated = person_in(county["east"], "无任职时间", rank="0142", post_started_on=None)
+
+    found = ranks_since([dated, moved, undated])
+
+    assert found == {dated.pk: dt.date(2016, 5, 1), moved.pk: dt.date(2015, 3, 1), undated.pk: None}
+    assert all(rank_since(person) == found[person.pk] for person in (dated, moved, undated))
+
+
 def test_pool_pages_add_review_and_targets_in_the_client(client, officer, make_person):
     pool = _pool("副科级后备干部", posts=2)
     person = make_person(name="周明")
