@@ -177,6 +177,7 @@ MIGRATION_DEFAULTS = (
     "cadres.reserves.migrations.0003_reserve_rules",
     "cadres.supervision.migrations.0002_default_rules",
     "cadres.cases.migrations.0004_training_rule_params",
+    "cadres.cases.migrations.0006_business_avoidance_rule",
 )
 
 

@@ -17,7 +17,10 @@ when, among the posts each holds then:
 One finding a pair, the first kind in that order. 地域回避 (第五条, the `regional_avoidance`
 rule): a team member holding a 正职 of one of the params "offices" (a word in the unit's name
 or the title) of the county — a unit at the top of the tree or directly under it — whose 籍贯
-or 出生地 names that county (its full name, or the name without the 县/市 suffix).
+or 出生地 names that county (its full name, or the name without the 县/市 suffix). 经商办企业
+回避 (第四条, the `business_avoidance` rule): a team member of a unit whose 主管或监管的行业
+(Unit.regulated_industries) include the industry of a business run by a relative of the
+params "relations" (配偶、子女及其配偶: Relative.business and business_industry).
 
 Everything is read in a few queries whatever the number of people: the kinship pairs by two
 set-based queries on Relative, the posts of only the people in pairs. `overrides` replaces the
@@ -34,6 +37,7 @@ from django.db.models import Q, QuerySet
 
 from cadres.alerts.findings import Finding
 from cadres.cases.rules import rule
+from cadres.core import codes
 from cadres.core.dates import format_day
 from cadres.org.models import PATH_SEPARATOR, Unit
 from cadres.org.selectors import ID_BLOCK, posts_held_on
@@ -41,6 +45,7 @@ from cadres.people.models import Person, Relative
 
 KIN_RULE = "avoidance"
 REGIONAL_RULE = "regional_avoidance"
+BUSINESS_RULE = "business_avoidance"
 SAME_TEAM, SENSITIVE, CHAIN, SAME_UNIT = "same_team", "sensitive_office", "chain", "same_unit"
 REGIONAL = "regional"
 KIND_ORDER = (SAME_TEAM, SENSITIVE, CHAIN, SAME_UNIT)
@@ -69,6 +74,62 @@ class KinPair:
     holder_id: int
     other_id: int
     relation: str
+
+
+@dataclass(frozen=True)
+class Business:
+    """A business run by a relative of a recorded person (任职回避 第四条): `relation` is how
+    the person records the relative, `industry` its 行业门类 code."""
+
+    person_id: int
+    relation: str
+    name: str
+    business: str
+    industry: str
+
+    def text(self) -> str:
+        return (f"其{self.relation}{self.name}经商办企业（{self.business}，"
+                f"{codes.name_for('industry', self.industry)}）")
+
+
+def businesses(relations: Iterable[str], *, people: Iterable[int] | None = None) -> list[Business]:
+    """The businesses, in a known industry, of the living relatives of `relations` (those of
+    `people` only, when given)."""
+    rows = (Relative.objects.filter(relation__in=sorted(set(relations)), is_deceased=False)
+            .exclude(business_industry="").order_by("person_id", "sort_order", "id"))
+    fields = ("person_id", "relation", "name", "business", "business_industry")
+    if people is None:
+        return [Business(*row) for row in rows.values_list(*fields)]
+    return [Business(*row) for block in _blocks(people)
+            for row in rows.filter(person_id__in=block).values_list(*fields)]
+
+
+def business_conflicts(found: Iterable[Business], unit: Unit) -> list[Business]:
+    """The businesses in an industry `unit` regulates or is in charge of."""
+    industries = set(unit.industries)
+    return [business for business in found if business.industry in industries]
+
+
+def business_findings(found: list[Business], posts: Mapping[int, list[Post]], units: Mapping[int, Unit],
+                      names: Mapping[int, str], *, on: dt.date) -> list[Finding]:
+    """第四条 (pure): a leader (班子成员) of a unit regulating the industry of a business his
+    spouse or child runs; one finding a person and unit."""
+    findings = []
+    for person_id in sorted({business.person_id for business in found}):
+        own = [business for business in found if business.person_id == person_id]
+        for post in posts.get(person_id, []):
+            unit = units[post.unit_id]
+            conflicts = business_conflicts(own, unit) if post.is_team_member else []
+            if not conflicts:
+                continue
+            findings.append(Finding(
+                kind="avoidance", key=f"business:{person_id}:{unit.pk}", rule_code=BUSINESS_RULE,
+                message=(f"{names.get(person_id, '')}任{unit.name}{post.title}，"
+                         f"{'；'.join(business.text() for business in conflicts)}，属{unit.name}主管或监管的行业，"
+                         f"须任职回避（经商办企业，{format_day(on)}）"),
+                person_id=person_id, unit_id=unit.pk, due_on=on,
+            ))
+    return findings
 
 
 def _blocks(ids: Iterable[Any]) -> Iterable[list[Any]]:
@@ -263,12 +324,16 @@ def avoidance_findings(people_qs: QuerySet[Person] | Iterable[int], on: dt.date,
     else:
         scope = set(people_qs)
     kin_rule, regional_rule = rule(KIN_RULE, on), rule(REGIONAL_RULE, on)
+    business_rule = rule(BUSINESS_RULE, on)
     findings: list[Finding] = []
     pairs: list[KinPair] = []
     if kin_rule is not None:
         numbers = kin_rule.params or {}
         pairs = kin_pairs(numbers.get("relations") or [], people=scope)
+    found = (businesses((business_rule.params or {}).get("relations") or [], people=scope)
+             if business_rule is not None else [])
     involved = {pid for pair in pairs for pid in (pair.holder_id, pair.other_id)}
+    involved |= {business.person_id for business in found}
     regional_people: set[int] = set()
     offices: list[str] = []
     if regional_rule is not None:
@@ -282,6 +347,9 @@ def avoidance_findings(people_qs: QuerySet[Person] | Iterable[int], on: dt.date,
         sensitive = list((kin_rule.params or {}).get("sensitive_offices") or []) if kin_rule else []
         findings += kin_findings(pairs, posts, units, {pk: value[0] for pk, value in people.items()},
                                  sensitive=sensitive, on=on, scope=scope)
+    if found:
+        findings += business_findings(found, posts, units, {pk: value[0] for pk, value in people.items()},
+                                      on=on)
     if regional_people:
         from cadres.plans.selectors import principal_titles
 
@@ -327,5 +395,5 @@ def for_reader(findings: Iterable[Finding], user: Any) -> list[Finding]:
 
     if user is None or can_see_sensitive(user):
         return list(findings)
-    return [replace(finding, message=f"{finding.message.split('（', 1)[0]}：{KIN_DETAIL_HIDDEN}")
-            if finding.rule_code == KIN_RULE else finding for finding in findings]
+    return [replace(finding, message=f"{finding.message.split('（', 1)[0].split('，', 1)[0]}：{KIN_DETAIL_HIDDEN}")
+            if finding.rule_code in (KIN_RULE, BUSINESS_RULE) else finding for finding in findings]

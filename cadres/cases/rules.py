@@ -639,6 +639,20 @@ def _relatives_of(person: Any, relations: set[str]) -> list[tuple[str, Any]]:
 
 
 def _avoidance_conflicts(book: _Book, person: Any, unit: Any, *, title: str = "") -> list[CheckResult]:
+    from cadres.alerts.avoidance import business_conflicts, businesses
+
+    results: list[CheckResult] = []
+    found = book.get("business_avoidance")
+    if found is not None:
+        own = businesses((found.params or {}).get("relations") or [], people=[person.pk])
+        results += [book.result(
+            "business_avoidance", FAIL,
+            f"{person.name}拟任{unit.name}{title}，{business.text()}，属{unit.name}主管或监管的行业",
+        ) for business in business_conflicts(own, unit)]
+    return results + _kin_conflicts(book, person, unit, title=title)
+
+
+def _kin_conflicts(book: _Book, person: Any, unit: Any, *, title: str = "") -> list[CheckResult]:
     from cadres.org.selectors import posts_held_on
 
     found = book.get("avoidance")
@@ -673,8 +687,9 @@ def avoidance_conflicts(person: Any, unit: Any, on: dt.date, *, title: str = "")
     """The avoidance conflicts (任职回避) of `person` taking a post `title` in `unit` on `on`: a
     relative of a relation the rule lists (his own Relative rows, or others' naming him) holding
     a post then in the same unit, in a unit below it, or a leading post in a unit above it; an
-    office in the rule's sensitive list (组织人事、纪检监察、审计、财务) is named. One FAIL
-    each, naming both people; [] when none."""
+    office in the rule's sensitive list (组织人事、纪检监察、审计、财务) is named; and (第四条)
+    a business run by his spouse or child in an industry `unit` regulates. One FAIL each,
+    naming both people; [] when none."""
     return _avoidance_conflicts(_Book(on), person, unit, title=title)
 
 

@@ -48,6 +48,7 @@ SCHEMA: dict[str, dict[str, str]] = {
     "age_limit": {},
     "post_quota": {},
     "avoidance": {"relations": "words", "sensitive_offices": "words"},
+    "business_avoidance": {"relations": "words"},
     "exceptional": {"min_months_since_promotion": "int"},
 }
 

@@ -72,6 +72,31 @@ RANK = {
     "0160": "办事员",
 }
 
+# 国民经济行业分类 (GB/T 4754-2017) 门类: the industry of a relative's business and the
+# industries a unit regulates or is in charge of (任职回避 第四条).
+INDUSTRY = {
+    "A": "农、林、牧、渔业",
+    "B": "采矿业",
+    "C": "制造业",
+    "D": "电力、热力、燃气及水生产和供应业",
+    "E": "建筑业",
+    "F": "批发和零售业",
+    "G": "交通运输、仓储和邮政业",
+    "H": "住宿和餐饮业",
+    "I": "信息传输、软件和信息技术服务业",
+    "J": "金融业",
+    "K": "房地产业",
+    "L": "租赁和商务服务业",
+    "M": "科学研究和技术服务业",
+    "N": "水利、环境和公共设施管理业",
+    "O": "居民服务、修理和其他服务业",
+    "P": "教育",
+    "Q": "卫生和社会工作",
+    "R": "文化、体育和娱乐业",
+    "S": "公共管理、社会保障和社会组织",
+    "T": "国际组织",
+}
+
 _ALIASES = {
     "ethnicity": {"汉": "01", "其它": "97"},
     "education": {
@@ -99,6 +124,7 @@ TABLES = {
     "education": EDUCATION,
     "degree": DEGREE,
     "rank": RANK,
+    "industry": INDUSTRY,
 }
 
 _BY_NAME = {
@@ -115,6 +141,11 @@ def code_for(table: str, name: str) -> str | None:
 def name_for(table: str, code: str) -> str:
     """The display name of a code; empty for an empty code."""
     return TABLES[table].get(code, "") if code else ""
+
+
+def industry_names(value: str) -> str:
+    """Comma-separated 行业门类 codes ("E,K") as their names, joined by 、."""
+    return "、".join(name_for("industry", code) or code for code in (value or "").split(",") if code)
 
 
 def choices(table: str) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from cadres.core import codes
 from cadres.org.models import Unit
 
 
@@ -124,6 +125,17 @@ class UnitReorderForm(UnitChangeForm):
                                                     "min_value": "排序号不能为负数",
                                                     "max_value": "排序号不能超过999999"})
     field_order = ["sort_order", "changed_on", "document"]
+
+
+class UnitIndustriesForm(UnitChangeForm):
+    industries = forms.MultipleChoiceField(
+        label="主管或监管的行业", required=False, choices=codes.choices("industry"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "“%(value)s”不是国民经济行业分类的门类"},
+        help_text="按国民经济行业分类门类选择本单位主管或监管的行业。本单位领导成员的配偶、子女及其配偶"
+                  "在这些行业经商办企业的，列入任职回避预警（《党政领导干部任职回避暂行规定》第四条）。",
+    )
+    field_order = ["industries", "changed_on", "document"]
 
 
 class UnitQuotaForm(UnitChangeForm):

@@ -48,6 +48,9 @@ class Unit(models.Model):
     depth = models.PositiveSmallIntegerField(default=0)
     unit_type = models.CharField("单位类型", max_length=30, blank=True)
     authorized_staffing = models.PositiveIntegerField("核定编制", null=True, blank=True)
+    # The industries (GB/T 4754 门类 codes, comma-separated) the unit regulates or is in charge
+    # of: its leaders' spouses and children may not run a business there (任职回避 第四条).
+    regulated_industries = models.CharField("主管或监管的行业", max_length=60, blank=True)
     sort_order = models.PositiveIntegerField("排序号", default=0)
     # The unit's place in the tree in list order: the 排序号 of each unit from the top, as
     # fixed-width digits, then the name ("0001 县委/0003 组织部" …), kept by org.services so
@@ -86,6 +89,15 @@ class Unit(models.Model):
         return self.path.rpartition(PATH_SEPARATOR)[0]
 
     @property
+    def industries(self) -> list[str]:
+        """The codes of the industries the unit regulates or is in charge of."""
+        return [code for code in self.regulated_industries.split(",") if code]
+
+    @property
+    def industry_names(self) -> str:
+        return codes.industry_names(self.regulated_industries)
+
+    @property
     def subtree_prefix(self) -> str:
         return self.path + PATH_SEPARATOR
 
@@ -98,6 +110,7 @@ class UnitChangeKind(models.TextChoices):
     ABOLISHED = "abolished", "撤销"
     QUOTA = "quota", "核定领导职数"
     REORDERED = "reordered", "调整排序号"
+    INDUSTRIES = "industries", "调整主管或监管的行业"
 
 
 class UnitChange(models.Model):

@@ -166,6 +166,7 @@ class UnitAction(models.TextChoices):
     UNIT_ABOLISHED = "unit.abolished", "撤销单位"
     UNIT_REORDERED = "unit.reordered", "调整单位排序号"
     UNIT_QUOTA_SET = "unit.quota_set", "核定领导职数"
+    UNIT_INDUSTRIES_SET = "unit.industries_set", "调整主管或监管的行业"
 
 
 # A new unit's 排序号 comes after its last sibling's, in steps of this many, so that one can be
@@ -386,6 +387,32 @@ def unit_quota_set(
         unit=unit, kind=UnitChangeKind.QUOTA, changed_on=changed_on, document=document, details=changes,
     )
     _unit_audit(actor=actor, action=UnitAction.UNIT_QUOTA_SET, unit=unit, change=change, changes=changes)
+    return unit
+
+
+@transaction.atomic
+def unit_industries_set(
+    *, actor: Any, unit: Unit, industries: Iterable[str], changed_on: dt.date, document: str = "",
+) -> Unit:
+    """The industries (国民经济行业分类 门类 codes) the unit regulates or is in charge of, for
+    任职回避 第四条: its leaders' spouses and children may not run a business there."""
+    from cadres.core import codes
+
+    unknown = sorted(set(industries) - set(codes.INDUSTRY))
+    if unknown:
+        raise ValidationError({"industries": f"行业代码{'、'.join(unknown)}不在国民经济行业分类门类中"})
+    unit = _unit_locked(unit)
+    _is_live(unit)
+    value = ",".join(sorted(set(industries)))
+    if value == unit.regulated_industries:
+        return unit
+    changes = {"regulated_industries": [unit.regulated_industries, value]}
+    unit.regulated_industries = value
+    unit.save(update_fields=["regulated_industries"])
+    change = UnitChange.objects.create(
+        unit=unit, kind=UnitChangeKind.INDUSTRIES, changed_on=changed_on, document=document, details=changes,
+    )
+    _unit_audit(actor=actor, action=UnitAction.UNIT_INDUSTRIES_SET, unit=unit, change=change, changes=changes)
     return unit
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/abolish/", views.unit_abolish, name="unit_abolish"),
     path("<int:pk>/sort-order/", views.unit_reorder, name="unit_reorder"),
     path("<int:pk>/quota/", views.unit_quota, name="unit_quota"),
+    path("<int:pk>/industries/", views.unit_industries, name="unit_industries"),
 ]

@@ -170,6 +170,23 @@ def unit_quota(request: HttpRequest, pk: int) -> HttpResponse:
     return _change(request, form, unit=unit, title="核定领导职数", write=write, done="领导职数已保存。")
 
 
+@requires("org.change")
+@require_http_methods(GET_POST)
+def unit_industries(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_to_change(request, pk)
+    form = forms.UnitIndustriesForm(request.POST or None, actor=request.user,
+                                    initial={"industries": unit.industries})
+
+    def write(data: dict[str, Any]) -> Unit:
+        return services.unit_industries_set(
+            actor=request.user, unit=unit, industries=data["industries"], changed_on=data["changed_on"],
+            document=data["document"],
+        )
+
+    return _change(request, form, unit=unit, title="主管或监管的行业", write=write,
+                   done="主管或监管的行业已保存。")
+
+
 def _day(value: Any) -> str:
     return format_month(value, day_known=True)
 

@@ -187,6 +187,10 @@ class Relative(models.Model):
         "政治面貌", max_length=2, choices=codes.choices("political_status"), blank=True
     )
     work_unit_and_post = models.CharField("工作单位及职务", max_length=200, blank=True)
+    # 经商办企业: the business the relative runs (任职回避 第四条, 个人有关事项报告).
+    business = models.CharField("经商办企业情况", max_length=200, blank=True)
+    business_industry = models.CharField("企业所属行业", max_length=1, choices=codes.choices("industry"),
+                                         blank=True)
     is_deceased = models.BooleanField("已去世", default=False)
     id_number = models.CharField("身份证号", max_length=18, blank=True, db_index=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)

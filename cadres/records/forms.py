@@ -145,6 +145,10 @@ class RelativeForm(RecordForm):
         label="政治面貌", choices=[EMPTY_CHOICE, *codes.choices("political_status")], required=False,
     )
     work_unit_and_post = forms.CharField(label="工作单位及职务", max_length=200, required=False)
+    business = forms.CharField(label="经商办企业情况", max_length=200, required=False,
+                               help_text="本人经营或任职、持股的企业名称；用于任职回避（第四条）。")
+    business_industry = forms.ChoiceField(label="企业所属行业", choices=[EMPTY_CHOICE, *codes.choices("industry")],
+                                          required=False, help_text="国民经济行业分类门类。")
     is_deceased = forms.BooleanField(label="已去世", required=False)
     id_number = forms.CharField(label="身份证号", max_length=18, required=False,
                                 help_text="用于回避：干部不能查阅其亲属的档案。")
@@ -152,6 +156,12 @@ class RelativeForm(RecordForm):
                                     help_text="小的在前；空着排在最后。")
 
     relations = RELATIONS
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("business_industry") and not (data.get("business") or "").strip():
+            self.add_error("business", "选择了企业所属行业，请填写经商办企业情况")
+        return data
 
     def clean_id_number(self) -> str:
         number = self.cleaned_data["id_number"].strip().upper()

@@ -34,6 +34,7 @@ RESUME_ENTRY_FIELDS = ("kind", "started_on", "ended_on", "text", "notes")
 AWARD_FIELDS = ("kind", "name", "awarded_on", "approved_by", "reason", "effect_ends_on", "document")
 ASSESSMENT_FIELDS = ("year", "grade", "remarks")
 RELATIVE_FIELDS = ("relation", "name", "birth_date", "political_status", "work_unit_and_post",
+                   "business", "business_industry",
                    "is_deceased", "id_number", "sort_order")
 # 简历 dates are months: the audit keeps them as 1998.09, as the form shows them (the audit's
 # presentation formats months only for the models it knows as month models).
@@ -219,7 +220,7 @@ def assessment_delete(*, actor: Any, assessment: AnnualAssessment) -> None:
 def relative_create(
     *, actor: Any, person: Person, relation: str, name: str, birth_date: dt.date | None = None,
     political_status: str = "", work_unit_and_post: str = "", is_deceased: bool = False,
-    id_number: str = "", sort_order: int | None = None,
+    id_number: str = "", sort_order: int | None = None, business: str = "", business_industry: str = "",
 ) -> Relative:
     """A family member or important social relation, placed last unless `sort_order` says
     otherwise. The 身份证号 matters for 回避: a user may not open a relative's file."""
@@ -229,6 +230,7 @@ def relative_create(
     relative = Relative(
         person=person, relation=relation.strip(), name=name.strip(), birth_date=birth_date,
         political_status=political_status, work_unit_and_post=work_unit_and_post.strip(),
+        business=business.strip(), business_industry=business_industry,
         is_deceased=is_deceased, id_number=id_number.strip().upper(), sort_order=sort_order,
     )
     return _create(actor=actor, row=relative, person=person, fields=RELATIVE_FIELDS,
@@ -260,7 +262,7 @@ _CREATED: dict[type[models.Model], tuple[str, tuple[str, ...]]] = {
 }
 # Text fields the single-row creators strip (and the 身份证号 they upper-case).
 _STRIPPED = ("text", "notes", "name", "approved_by", "reason", "document", "remarks", "relation",
-             "work_unit_and_post")
+             "work_unit_and_post", "business")
 def _rows_record(*, actor: Any, action: str, events: list[tuple[models.Model, Person, dict[str, Any]]]) -> None:
     """One event per row, in bulk: the row as target (its labels, and the masking of family
     members, follow it), the person as subject."""

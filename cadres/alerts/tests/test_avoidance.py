@@ -156,3 +156,85 @@ def test_the_relation_and_the_relative_are_shown_only_to_those_who_may_see_famil
     masked = warnings_for(actor=leader, on=ON, kinds=[AVOIDANCE])
     assert len(masked) == 1 and "妹妹" not in masked[0].message and "李华" not in masked[0].message
     assert "任职回避情形" in masked[0].message
+
+
+# --- 第四条: a relative's business in an industry the unit regulates ---------------------------
+
+
+def _business(of, relation, industry, *, business="青岚建工有限公司", deceased=False):
+    from cadres.people.models import Relative
+
+    return Relative.objects.create(person=of, relation=relation, name="王某", business=business,
+                                   business_industry=industry, is_deceased=deceased)
+
+
+def _regulating(unit, industries):
+    from cadres.org import services as org_services
+
+    org_services.unit_industries_set(actor=None, unit=unit, industries=industries,
+                                     changed_on=dt.date(2024, 1, 1))
+    unit.refresh_from_db()
+
+
+@pytest.mark.parametrize("relation", ["妻子", "丈夫", "儿子", "女儿", "儿媳", "女婿"])
+def test_a_leader_whose_spouse_or_child_runs_a_business_his_unit_regulates_is_warned(units, relation):
+    # given: the finance bureau regulates 建筑业 and 房地产业; its deputy's relative runs a builder
+    _regulating(units["finance"], ["E", "K"])
+    deputy = member(units["finance"], "周副", "副局长")
+    _business(deputy, relation, "E")
+
+    # when
+    findings = avoidance_findings(Person.objects.all(), ON)
+
+    # then: one finding citing 第四条's rule, naming the business and its industry
+    assert _keys(findings) == [f"business:{deputy.pk}:{units['finance'].pk}"]
+    assert findings[0].rule_code == "business_avoidance"
+    assert f"其{relation}王某经商办企业（青岚建工有限公司，建筑业）" in findings[0].message
+    assert "县财政局主管或监管的行业" in findings[0].message
+
+
+def test_no_business_warning_outside_the_rule(units):
+    _regulating(units["finance"], ["E"])
+    deputy = member(units["finance"], "周副", "副局长")
+    _business(deputy, "哥哥", "E")  # a relation the rule does not list
+    _business(deputy, "妻子", "K")  # an industry the bureau does not regulate
+    _business(deputy, "女儿", "E", deceased=True)
+    clerk = member(units["finance"], "周员", "科员", rank="0150", team=False)
+    _business(clerk, "妻子", "E")  # not a leader of the bureau
+    other = member(units["east"], "李明")
+    _business(other, "妻子", "E")  # a leader of a unit that does not regulate it
+
+    assert avoidance_findings(Person.objects.all(), ON) == []
+
+
+def test_the_business_is_shown_only_to_those_who_may_see_family_data(units):
+    from cadres.accounts.testing import user_with_role
+    from cadres.alerts.warnings import AVOIDANCE, warnings_for
+
+    _regulating(units["finance"], ["E"])
+    _business(member(units["finance"], "周副", "副局长"), "妻子", "E")
+    officer = user_with_role("cadre_office", managed=[units["top"]])
+    leader = user_with_role("leader", managed=[units["top"]])
+
+    seen = warnings_for(actor=officer, on=ON, kinds=[AVOIDANCE])
+    masked = warnings_for(actor=leader, on=ON, kinds=[AVOIDANCE])
+
+    assert len(seen) == 1 and "青岚建工有限公司" in seen[0].message
+    assert len(masked) == 1 and "青岚建工" not in masked[0].message and "王某" not in masked[0].message
+    assert masked[0].message.startswith("周副任县财政局副局长") and "任职回避情形" in masked[0].message
+
+
+def test_a_nominee_to_a_unit_regulating_his_wifes_business_fails_the_avoidance_check(units):
+    from cadres.cases.rules import FAIL, avoidance_conflicts
+
+    _regulating(units["finance"], ["E"])
+    nominee = member(units["east"], "李明")
+    _business(nominee, "妻子", "E")
+
+    to_finance = avoidance_conflicts(nominee, units["finance"], ON, title="副局长")
+    to_police = avoidance_conflicts(nominee, units["police"], ON, title="副局长")
+
+    assert [(result.code, result.outcome) for result in to_finance] == [("business_avoidance", FAIL)]
+    assert "李明拟任县财政局副局长，其妻子王某经商办企业（青岚建工有限公司，建筑业）" in to_finance[0].message
+    assert to_finance[0].name == "经商办企业回避"
+    assert to_police == []

@@ -78,5 +78,11 @@ def code_name(value: str, table: str) -> str:
 
 
 @register.filter
+def industry_names(value: str) -> str:
+    """Comma-separated 行业门类 codes ("E,K") as their names, joined by 、."""
+    return codes.industry_names(value)
+
+
+@register.filter
 def yes_no(value: bool) -> str:
     return "是" if value else "否"

@@ -52,12 +52,12 @@ def test_a_unit_outside_the_maintained_scope_is_404_and_not_changed(east_officer
     pages = [
         east_officer.get(reverse(name, args=[units["west"].pk]))
         for name in ("org:unit_rename", "org:unit_move", "org:unit_merge", "org:unit_abolish",
-                     "org:unit_reorder", "org:unit_quota")
+                     "org:unit_reorder", "org:unit_quota", "org:unit_industries")
     ]
     posted = east_officer.post(reverse("org:unit_rename", args=[units["west"].pk]),
                                {"name": "西城", "changed_on": "2024-03-01"})
     # then
-    assert [page.status_code for page in pages] == [404] * 6
+    assert [page.status_code for page in pages] == [404] * 7
     assert posted.status_code == 404
     assert Unit.objects.get(pk=units["west"].pk).name == "西镇"
 
@@ -215,3 +215,23 @@ def test_unit_page_history_keeps_the_old_name(signed_in, officer, units):
     # then
     assert "2023.01.01" in page
     assert "西镇 → 西城镇" in page
+
+
+def test_industries_page_sets_what_the_unit_regulates_with_its_history_and_audit(east_officer, units):
+    # when: 建筑业 and 房地产业 chosen, then an unknown code posted
+    saved = east_officer.post(reverse("org:unit_industries", args=[units["east"].pk]), {
+        "industries": ["K", "E"], "changed_on": "2024-03-01", "document": "某编〔2024〕3号"})
+    unknown = east_officer.post(reverse("org:unit_industries", args=[units["east"].pk]), {
+        "industries": ["Z"], "changed_on": "2024-03-01"})
+    page = east_officer.get(reverse("org:unit_detail", args=[units["east"].pk])).content.decode()
+
+    # then: stored in order, shown by name on the page and in the 沿革, audited with old → new
+    assert saved.status_code == 302
+    assert Unit.objects.get(pk=units["east"].pk).regulated_industries == "E,K"
+    assert unknown.status_code == 400 and "“Z”不是国民经济行业分类的门类" in unknown.content.decode()
+    assert "主管或监管的行业：建筑业、房地产业" in page
+    assert 'data-change="industries"' in page
+    event = AuditEvent.objects.get(action=UnitAction.UNIT_INDUSTRIES_SET)
+    assert event.changes["regulated_industries"] == ["", "E,K"]
+    assert event.changes["document"] == "某编〔2024〕3号"
+    assert units["east"].changes.filter(kind=UnitChangeKind.INDUSTRIES).count() == 1

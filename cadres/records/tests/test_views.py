@@ -206,6 +206,27 @@ def test_a_bad_id_number_of_a_relative_is_named(client, cadre_officer, cadre):
     assert not Relative.objects.exists()
 
 
+def test_a_relatives_business_is_recorded_with_its_industry_and_shown_after_the_registered_read(
+    client, cadre_officer, cadre
+):
+    sign_in(client, cadre_officer)
+    open_file(client, cadre)
+    url = reverse("records:family_create", args=[cadre.pk])
+    # an industry without the business is refused, naming the field
+    missing = client.post(url, {"relation": "妻子", "name": "李秀兰", "business_industry": "E"})
+    assert not Relative.objects.exists()
+    saved = client.post(url, {"relation": "妻子", "name": "李秀兰", "business": "青岚建工有限公司",
+                              "business_industry": "E"})
+    html = client.get(reverse("records:person_records", args=[cadre.pk])).content.decode()
+
+    assert "选择了企业所属行业，请填写经商办企业情况" in missing.content.decode()
+    assert saved.status_code == 302
+    assert Relative.objects.get().business_industry == "E"
+    assert "经商办企业：青岚建工有限公司（建筑业）" in html
+    created = AuditEvent.objects.get(action="relative.created")
+    assert created.changes["business"] == [None, "青岚建工有限公司"]
+
+
 # The card's tag ------------------------------------------------------------------------------
 
 
