@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import SetPasswordForm
 
 from cadres.accounts.models import Grant, Role
+from cadres.core.forms import DayInput
 from cadres.org.models import Unit
 from cadres.people.models import Person
 
@@ -108,7 +109,7 @@ class GrantForm(forms.ModelForm):
         widgets = {
             "managed_units": forms.SelectMultiple(attrs={"size": 10}),
             "maintained_units": forms.SelectMultiple(attrs={"size": 10}),
-            "expires_on": forms.DateInput(attrs={"type": "date"}),
+            "expires_on": DayInput(),
         }
         help_texts = {
             "managed_units": "所选单位及其下级单位的干部可查看。",

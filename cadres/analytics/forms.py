@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from cadres.analytics.selectors import DEFAULT_AGE_BANDS, AgeBand, age_bands_from_cuts
+from cadres.core.forms import DayInput
 from cadres.org.models import Unit
 
 DEFAULT_CUTS = ",".join(str(high) for _, high in DEFAULT_AGE_BANDS if high is not None)
@@ -16,7 +17,7 @@ class StructureForm(forms.Form):
     unit = forms.ModelChoiceField(
         label="范围", queryset=Unit.objects.none(), required=False, empty_label="全部单位",
     )
-    as_of = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label="截止日期", widget=DayInput())
     team_members_only = forms.BooleanField(label="只统计领导班子成员", required=False)
     bands = forms.CharField(
         label="年龄段上限", required=False, max_length=100,

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cadres.appointment_forms.exports import BATCH_MAX_PEOPLE, FormOptions
 from cadres.appointment_forms.render import FAMILY_SHOWS, FAMILY_SHOWS_BIRTH
+from cadres.core.forms import DayInput
 
 PURPOSE_HELP = "审批表含家庭成员、身份证号等敏感信息，须说明用途，如“2026年5月县委常委会干部任免”；用途记入审计。"
 PURPOSE_REQUIRED = "请填写用途：审批表含家庭成员等敏感信息，用途记入审计。"
@@ -21,7 +22,7 @@ def _text(label: str, *, rows: int = 0, help_text: str = "", max_length: int = 3
 class CommonOptionsForm(forms.Form):
     reporting_unit = _text("呈报单位", help_text="如“中共青岚县委组织部”。")
     age_as_of = forms.DateField(
-        label="计算年龄时间", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="计算年龄时间", widget=DayInput(),
         help_text="出生年月后的（岁）按此日期计算，整岁。",
         error_messages={"required": "请填写计算年龄时间",
                         "invalid": "计算年龄时间不是有效的日期，请按“2026-05-20”填写"},

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 
 from cadres.assessments.models import EvaluationSource
-from cadres.core.forms import empty_labels_in_words
+from cadres.core.forms import DayInput, empty_labels_in_words
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DayInput()
 
 
 class QuotaApprovalForm(forms.Form):

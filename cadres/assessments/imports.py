@@ -165,9 +165,12 @@ def grades_import(*, actor: Any, unit: Unit, content: bytes, filename: str = "")
 
 def grades_template(*, actor: Any, unit: Unit, year: int) -> bytes:
     """The import template: the unit's people in post at the year's end with their grades so
-    far. The 身份证号 column is left for the unit to fill in from its own records: a file that
+    far, less those since moved outside the actor's 信息维护 scope (their new unit keeps their
+    grades). The 身份证号 column is left for the unit to fill in from its own records: a file that
     leaves the system carries no 身份证号 without a stated purpose (the roster export's rule)."""
-    people = selectors.unit_people(actor=actor, unit=unit, year=year)
+    everyone = selectors.unit_people(actor=actor, unit=unit, year=year)
+    changeable = selectors.changeable_ids(actor=actor, people=everyone)
+    people = [person for person in everyone if person.pk in changeable]
     grades = selectors.grades_of(people, year)
     rows = [[person.name, "", year,
              grades[person.pk].get_grade_display() if person.pk in grades else ""] for person in people]

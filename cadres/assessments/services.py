@@ -86,6 +86,8 @@ def grades_enter(*, actor: Any, unit: Unit, year: int, grades: Mapping[int, str]
     would pass the limit (the rule's, or the approved one). Returns how many people's grades
     changed."""
     _check_unit(actor, unit)
+    if actor is not None and not has_permission(actor, "people.change"):
+        raise PermissionDenied(NOT_ALLOWED)
     check_year(year)
     people = {person.pk: person for person in selectors.unit_people(actor=actor, unit=unit, year=year)}
     strangers = set(grades) - set(people)

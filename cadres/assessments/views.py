@@ -71,11 +71,12 @@ def _grades_context(request: HttpRequest, unit: Unit, year: int, posted: dict[in
     people = selectors.unit_people(actor=request.user, unit=unit, year=year)
     stored = selectors.grades_of(people, year)
     current = {person.pk: stored[person.pk].grade if person.pk in stored else "" for person in people}
-    if posted is not None:
-        current.update(posted)
-    quota = selectors.quota_check(unit=unit, year=year, grades=[grade for grade in current.values() if grade])
-    may_change = _may_manage(request) and Unit.objects.restrict(request.user, "change").filter(pk=unit.pk).exists()
+    may_change = (_may_manage(request) and has_permission(request.user, "people.change")
+                  and Unit.objects.restrict(request.user, "change").filter(pk=unit.pk).exists())
     changeable = selectors.changeable_ids(actor=request.user, people=people) if may_change else set()
+    # A refused form shows what was entered, in the rows the user may change only.
+    current.update({pk: grade for pk, grade in (posted or {}).items() if pk in changeable})
+    quota = selectors.quota_check(unit=unit, year=year, grades=[grade for grade in current.values() if grade])
     return {
         "unit": unit, "year": year,
         "rows": [(person, current[person.pk], person.pk in changeable) for person in people],

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from cadres.audit.actions import action_choices
+from cadres.core.forms import DayInput
 from cadres.org.models import Unit
 from cadres.people.models import Person
 
@@ -21,9 +22,9 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label="操作", required=False,
                                choices=_action_choices)
     date_from = forms.DateField(label="起始日期", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=DayInput())
     date_to = forms.DateField(label="截止日期", required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=DayInput())
     text = forms.CharField(label="关键词", required=False, max_length=100,
                            widget=forms.TextInput(attrs={"type": "search",
                                                          "placeholder": "干部、对象或操作人"}))

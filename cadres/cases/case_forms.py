@@ -19,7 +19,7 @@ from cadres.cases.models import (
 )
 from cadres.cases.steps import next_steps, step_label, steps_of
 from cadres.core import codes
-from cadres.core.forms import empty_labels_in_words
+from cadres.core.forms import DayInput, empty_labels_in_words
 from cadres.org.models import Unit
 from cadres.people.models import Person
 
@@ -51,7 +51,7 @@ class CaseFormBase(forms.Form):
             field.error_messages["required"] = f"请{verb}{field.label}"
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = f"{field.label}不是有效的日期"
-                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                field.widget = DayInput()
             if isinstance(field, forms.IntegerField):
                 field.error_messages["invalid"] = f"{field.label}须为整数"
                 field.error_messages["min_value"] = f"{field.label}不能小于 %(limit_value)s"

@@ -8,9 +8,9 @@ from django.db.models import QuerySet
 
 from cadres.cases.models import CommentOutcome, Movement, Nominee
 from cadres.cases.publicity import COMMENT_MAX_LENGTH
-from cadres.core.forms import empty_labels_in_words
+from cadres.core.forms import DayInput, empty_labels_in_words
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DayInput()
 
 
 class CaseForm(forms.Form):

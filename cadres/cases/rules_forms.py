@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 
 from cadres.cases.models import SelectionRule
 from cadres.cases.rules_services import params_validate
-from cadres.core.forms import empty_labels_in_words
+from cadres.core.forms import DayInput, empty_labels_in_words
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DayInput()
 WORKDAY_CHOICES = [("", "（请选择）"), ("1", "上班（调休工作日）"), ("0", "休息（节假日）")]
 
 

@@ -10,6 +10,16 @@ EMPTY_LABEL = "（请选择）"
 _DASHES = BLANK_CHOICE_DASH[0][1]
 
 
+class DayInput(forms.DateInput):
+    """A browser date picker (<input type="date">), its value always ISO (2026-12-01) as the
+    picker requires: Django's localized date format (2026/12/01) leaves it blank."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 def empty_labels_in_words(form: forms.BaseForm, label: str = EMPTY_LABEL) -> None:
     """Replace Django's `---------` empty choice of every select of the form with words."""
     for field in form.fields.values():

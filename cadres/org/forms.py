@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from cadres.core import codes
+from cadres.core.forms import DayInput
 from cadres.org.models import Unit
 
 
@@ -29,7 +30,7 @@ def changeable_units(actor: Any) -> Any:
 class UnitChangeForm(forms.Form):
     """The date and document every change of a unit carries."""
 
-    changed_on = forms.DateField(label="变更日期", widget=forms.DateInput(attrs={"type": "date"}),
+    changed_on = forms.DateField(label="变更日期", widget=DayInput(),
                                  error_messages={"required": "请填写变更日期", "invalid": "变更日期不是有效的日期"})
     document = forms.CharField(label="文号", max_length=100, required=False,
                                help_text="批准文件的文号，如 某编〔2024〕12号",

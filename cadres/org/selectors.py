@@ -551,7 +551,7 @@ def people_changed_on_sql(
         SELECT {fields}, NULL FROM {people} p
         WHERE (p.left_on IS NOT NULL OR p.post_started_on > %s
                OR (p.post_started_on IS NULL AND p.work_started_on > %s))
-          AND p.id NOT IN (SELECT person_id FROM held)
+          AND NOT EXISTS (SELECT 1 FROM held h WHERE h.person_id = p.id)
     """
     params = (
         day, day, earliest, day, day, day, earliest, day, earliest, day,  # held

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 
 from cadres.core import codes
+from cadres.core.forms import DayInput
 from cadres.org.models import Unit
 from cadres.people.exports import COLUMNS, columns_chosen
 from cadres.people.selectors import AGE_BAND_LABELS, DEFAULT_ORDERING, ORDERINGS
@@ -50,7 +51,7 @@ class RosterFilterForm(forms.Form):
     age_min = forms.IntegerField(label="年龄自（岁）", required=False, min_value=0, max_value=120)
     age_max = forms.IntegerField(label="年龄至（岁）", required=False, min_value=0, max_value=120)
     age_on = forms.DateField(label="年龄计算日期", required=False, help_text="不填为今天",
-                             widget=forms.DateInput(attrs={"type": "date"}))
+                             widget=DayInput())
     education = forms.ChoiceField(label="最高学历", required=False,
                                   choices=_with_blank(codes.choices("education")))
     full_time_education = forms.ChoiceField(label="全日制学历", required=False,

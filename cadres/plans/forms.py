@@ -5,11 +5,11 @@ from django import forms
 from django.utils import timezone
 
 from cadres.core import codes
-from cadres.core.forms import empty_labels_in_words
+from cadres.core.forms import DayInput, empty_labels_in_words
 from cadres.org.models import Unit
 from cadres.plans.models import AgeLimit, AgeLimitRuleSet, PlanTarget
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DayInput()
 
 
 class UnitPathField(forms.ModelChoiceField):

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from cadres.core import codes
 from cadres.core.dates import InvalidDate, format_month, parse_month
+from cadres.core.forms import DayInput
 from cadres.core.idcard import InvalidIdNumber, parse_id_number
 from cadres.records.models import AssessmentGrade, AwardKind, ResumeEntryKind
 
 EMPTY_CHOICE = ("", "（请选择）")
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DayInput()
 # 称谓 a family table usually holds, offered as suggestions (any other may be typed).
 RELATIONS = ("妻子", "丈夫", "儿子", "女儿", "父亲", "母亲", "岳父", "岳母", "公公", "婆婆",
              "哥哥", "姐姐", "弟弟", "妹妹", "儿媳", "女婿")

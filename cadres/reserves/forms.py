@@ -8,12 +8,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from cadres.core import codes
-from cadres.core.forms import empty_labels_in_words
+from cadres.core.forms import DayInput, empty_labels_in_words
 from cadres.org.models import Unit
 from cadres.people.models import Person
 from cadres.reserves.models import ReserveSource, ReserveTarget
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DayInput()
 
 
 def _date(label: str, **kwargs: Any) -> forms.DateField:

@@ -6,10 +6,10 @@ from typing import Any
 
 from django import forms
 
-from cadres.core.forms import is_number_text
+from cadres.core.forms import DayInput, is_number_text
 from cadres.org.models import Unit
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DayInput()
 
 
 class UnitPathField(forms.ModelChoiceField):

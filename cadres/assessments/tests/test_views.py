@@ -49,19 +49,32 @@ def test_someone_since_moved_out_of_the_scope_is_shown_but_kept_by_his_new_unit(
     # when: the page is read
     body = client.get(_url("unit_grades", county["east"].pk, YEAR)).content.decode()
 
-    # then: his row is there without a grade field, saying who keeps it; the others have one
+    # then: his row is there without a grade field, saying who keeps it (his stored grade kept
+    # for the page's live 优秀 share); the others have one; the import template leaves him out
     assert f'name="grade-{moved.pk}"' not in body and "（现在西岭镇，由现单位录入）" in body
+    assert 'data-fixed-grade=""' in body
     assert all(f'name="grade-{person.pk}"' in body for person in people[1:])
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from cadres.assessments import imports
+    template = imports.grades_template(actor=officer, unit=county["east"], year=YEAR)
+    names = {row[0] for row in load_workbook(BytesIO(template)).active.iter_rows(values_only=True)}
+    assert moved.name not in names and people[1].name in names
 
     # when: a crafted form grades him too, then one without him
     data = {f"grade-{person.pk}": "competent" for person in people}
+    data[f"grade-{moved.pk}"] = "incompetent"
     refused = client.post(_url("unit_grades", county["east"].pk, YEAR), data)
     del data[f"grade-{moved.pk}"]
     saved = client.post(_url("unit_grades", county["east"].pk, YEAR), data)
 
     # then: the first is refused as a whole, naming him and his unit; the second saves the rest
     assert refused.status_code == 400
-    assert f"{moved.name}（现在西岭镇）不在您的信息维护范围内，其考核结果请由现单位录入" in refused.content.decode()
+    refused_body = refused.content.decode()
+    assert f"{moved.name}（现在西岭镇）不在您的信息维护范围内，其考核结果请由现单位录入" in refused_body
+    assert "不称职（现在西岭镇" not in refused_body  # the refused value is not shown as his
     assert saved.status_code == 302
     assert set(AnnualAssessment.objects.values_list("person_id", flat=True)) == {
         person.pk for person in people[1:]}

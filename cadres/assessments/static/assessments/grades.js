@@ -16,11 +16,19 @@
     var limit = parseFloat(box.getAttribute("data-limit"));
     var excellent = 0;
     var participants = 0;
+    var grades = [];
     selects.forEach(function (select) {
-      if (select.value && select.value !== "ungraded") {
+      grades.push(select.value);
+    });
+    // The stored grades of people kept by another unit now (no select: counted as they are).
+    document.querySelectorAll("#grades-form [data-fixed-grade]").forEach(function (fixed) {
+      grades.push(fixed.getAttribute("data-fixed-grade"));
+    });
+    grades.forEach(function (grade) {
+      if (grade && grade !== "ungraded") {
         participants += 1;
       }
-      if (select.value === "excellent") {
+      if (grade === "excellent") {
         excellent += 1;
       }
     });
