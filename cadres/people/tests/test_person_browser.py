@@ -65,6 +65,7 @@ def test_add_a_cadre_photo_concurrent_post_and_removal_show_in_his_history(
 
     # when: a photo is uploaded and its frame moved
     page.get_by_role("link", name="上传照片").click()
+    page.wait_for_load_state()
     page.set_input_files("input[type=file]", str(portrait_file(tmp_path)))
     frame = page.locator("[data-crop-frame]")
     expect(frame).to_be_visible(timeout=15_000)  # the image decodes first; slow on a busy machine

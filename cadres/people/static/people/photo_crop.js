@@ -74,7 +74,7 @@
     fields.x.value = fields.y.value = fields.width.value = "";
   }
 
-  input.addEventListener("change", function () {
+  function chosen() {
     var file = input.files && input.files[0];
     if (!file || !/^image\/(jpeg|png)$/.test(file.type)) {
       clear();
@@ -86,7 +86,13 @@
       image.src = reader.result;
     };
     reader.readAsDataURL(file);
-  });
+  }
+
+  input.addEventListener("change", chosen);
+  // A picture chosen before this script ran (a fast user, a slow page) is shown all the same.
+  if (input.files && input.files.length) {
+    chosen();
+  }
 
   image.addEventListener("load", function () {
     root.hidden = false;
