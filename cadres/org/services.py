@@ -20,6 +20,7 @@ from django.utils import timezone
 from cadres.audit.actions import register
 from cadres.audit.models import AuditAction
 from cadres.audit.services import record
+from cadres.core.dates import format_month
 from cadres.org.models import (
     PATH_SEPARATOR,
     Assignment,
@@ -625,6 +626,11 @@ def post_start(
     person = _person_locked(person)
     previous = _open_main_posts(person)
     is_main = is_main or not previous
+    if is_main and started_on is not None:
+        later = [post.started_on for post in previous if post.started_on and post.started_on > started_on]
+        if later:
+            raise ValidationError({"started_on": (
+                f"任职时间不能早于现任主职的任职时间 {format_month(max(later))}（补录以前的任职请在简历中录入）")})
     post = Assignment(
         person=person, unit=unit, title=title, rank=rank, is_team_member=is_team_member,
         is_main=is_main, started_on=started_on, start_document=document, source=source,

@@ -46,6 +46,11 @@ class MonthField(forms.CharField):
             raise ValidationError(f"“{text}”不是有效的年月，请写成 1998.07 或 1998.07.15") from error
 
 
+def _not_after_today(value: dt.date | None, label: str) -> None:
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(f"{label}不能晚于今天")
+
+
 def _text(label: str, max_length: int, **kwargs: Any) -> forms.CharField:
     return forms.CharField(label=label, max_length=max_length, required=kwargs.pop("required", False), **kwargs)
 
@@ -147,6 +152,8 @@ class PersonFieldsForm(forms.Form):
             value = cleaned.get(name)
             if value is not None and birth is not None and value < birth:
                 self.add_error(name, f"{self.fields[name].label}不能早于出生年月")
+            elif value is not None and value > timezone.localdate():
+                self.add_error(name, f"{self.fields[name].label}不能晚于今天")
         if cleaned.get("id_number") and "id_number" not in self.errors:
             for problem in person_identity_errors(
                 id_number=cleaned["id_number"], birth_date=birth,
@@ -194,6 +201,11 @@ class FirstPostForm(forms.Form):
         assert isinstance(unit_field, UnitChoiceField)
         unit_field.queryset = _units_to_change(actor)
 
+    def clean_started_on(self) -> dt.date:
+        started_on: dt.date = self.cleaned_data["started_on"]
+        _not_after_today(started_on, "任职时间")
+        return started_on
+
 
 class PersonCreateForm(PersonFieldsForm):
     """新增干部: the person's fields and the first post (unit within the 信息维护 scope)."""
@@ -206,6 +218,11 @@ class PersonCreateForm(PersonFieldsForm):
     document = _document_field(required=False)
 
     POST = ("unit", "post_title", "rank", "is_team_member", "post_started_on", "document")
+
+    def clean_post_started_on(self) -> dt.date | None:
+        started_on: dt.date | None = self.cleaned_data["post_started_on"]
+        _not_after_today(started_on, "任职时间")
+        return started_on
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, **kwargs)
@@ -250,6 +267,7 @@ class PostEndForm(forms.Form):
         started_on = self.post.started_on
         if started_on is not None and ended_on < started_on:
             raise ValidationError(f"免职时间不能早于任职时间 {format_month(started_on)}")
+        _not_after_today(ended_on, "免职时间")
         return ended_on
 
 
@@ -274,6 +292,7 @@ class PostRankForm(forms.Form):
         changed_on: dt.date = self.cleaned_data["changed_on"]
         if self.post.started_on is not None and changed_on < self.post.started_on:
             raise ValidationError(f"变动时间不能早于任职时间 {format_month(self.post.started_on)}")
+        _not_after_today(changed_on, "变动时间")
         return changed_on
 
 

@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from PIL import Image, ImageOps
 
-from cadres.accounts.permissions import unit_paths_outside_maintain_scope
+from cadres.accounts.permissions import has_permission, unit_paths_outside_maintain_scope
 from cadres.audit.actions import register
 from cadres.audit.models import AuditAction
 from cadres.audit.services import record, record_many
@@ -207,6 +207,7 @@ def roster_apply(
             tell()
             unit_ids = _known_unit_ids(_unit_specs(parsed))
             new_positions, changed = _match(actor, parsed, unit_ids, lock=False)
+            _refuse_reserves_without_the_right(actor, parsed, new_positions, changed)
             report.changed = changed
             report.new_unit_paths = sorted(path for path, pk in unit_ids.items() if pk is None)
             _count(report, new_positions, changed, units_created=len(report.new_unit_paths))
@@ -256,6 +257,7 @@ def _apply(
     unit_ids = {path: unit.pk for path, unit in units.items()}
     tell()
     new_positions, changed = _match(actor, parsed, unit_ids, lock=True)
+    _refuse_reserves_without_the_right(actor, parsed, new_positions, changed)
     _count(report, new_positions, changed, units_created=len(units_created))
     tell()
     new_ids = _write(parsed, new_positions, changed, unit_ids, source)
@@ -342,6 +344,22 @@ def _reserve_pool_errors(parsed: ParsedRoster) -> list[RowError | str]:
     unknown = set(unknown_pool_names(values))
     return [RowError(ROSTER_SHEET, number, "后备干部", value, "不是已建立的后备干部库")
             for number, value in zip(parsed.row_numbers, values) if value in unknown]
+
+
+def _refuse_reserves_without_the_right(
+    actor: Any, parsed: ParsedRoster, new_positions: Sequence[int], changed: list[tuple[Person, "Changes"]],
+) -> None:
+    """A 后备干部 value that would make someone a member of a pool needs reserves.manage (the
+    card's form leaves the field to the reserve pages; a 单位信息员 may not do it by import)."""
+    column = parsed.columns.get("reserve_pool")
+    if actor is None or column is None or has_permission(actor, "reserves.manage"):
+        return
+    names = parsed.columns.get("name") or []
+    joining = [names[position] for position in new_positions if column[position]]
+    joining += [person.name for person, diff in changed if (diff.get("reserve_pool") or [None, ""])[1]]
+    if joining:
+        raise RosterRejected([f"后备干部：您没有列入后备干部的权限（{'、'.join(joining[:20])}"
+                              f"{'等' if len(joining) > 20 else ''}），请删去该列的新值，由干部科在后备干部库中办理"])
 
 
 def _reserve_members(

@@ -174,3 +174,18 @@ def test_a_unit_created_meanwhile_by_another_writer_is_read_back_not_a_unique_er
     assert sorted(units) == ["某市", "某市/新区", "某市/新区/办公室"]
     assert units["某市/新区/办公室"].parent_id == units["某市/新区"].pk == Unit.objects.get(path="某市/新区").pk
     assert Unit.objects.filter(path__startswith="某市").count() == 3
+
+
+@pytest.mark.django_db
+def test_a_main_post_starting_before_the_current_one_is_refused_and_a_concurrent_one_is_not(units, zhang):
+    # when: a main post backdated before the 副镇长 post (2015.04), then a 兼任 from then
+    with pytest.raises(ValidationError) as refused:
+        post_start(actor=None, person=zhang, unit=units["west"], title="党委副书记", rank=SECTION,
+                   started_on=dt.date(2014, 6, 1), source=PostSource.FORM)
+    concurrent = post_start(actor=None, person=zhang, unit=units["west"], title="党委委员", rank=SECTION,
+                            started_on=dt.date(2014, 6, 1), is_main=False, source=PostSource.FORM)
+
+    # then: the main post stands as it was; the concurrent post is taken
+    assert "任职时间不能早于现任主职的任职时间 2015.04" in refused.value.message_dict["started_on"][0]
+    assert current_post(zhang) == ("某县/东镇", "副镇长", DEPUTY_SECTION, True, dt.date(2015, 4, 1))
+    assert zhang.assignments.filter(ended_on__isnull=True).count() == 2 and not concurrent.is_main

@@ -377,3 +377,30 @@ def test_the_card_has_a_print_stylesheet_without_navigation_and_buttons(clerk_cl
     print_rules = css[css.index("@media print"):]
     for selector in (".topbar", ".btn", "form", ".no-print", "#history"):
         assert selector in print_rules.split("display: none")[0], selector
+
+
+def test_dates_after_today_are_refused_on_the_card_forms_in_chinese(clerk_client, units, zhang):
+    # given: next month, written as a clerk writes it
+    from django.utils import timezone
+
+    from cadres.core.dates import add_months
+    later = add_months(timezone.localdate().replace(day=1), 1).strftime("%Y.%m")
+    post = Assignment.objects.get(person=zhang)
+
+    # when
+    started = start_post(clerk_client, zhang, units["east_office"], started_on=later)
+    ended = clerk_client.post(reverse("people:person_post_end", args=[zhang.pk, post.pk]),
+                              {"ended_on": later, "document": "东委〔2026〕1号"})
+    ranked = clerk_client.post(reverse("people:person_post_rank", args=[zhang.pk, post.pk]),
+                               {"rank": "0141", "changed_on": later, "document": "东委〔2026〕2号"})
+    edited = clerk_client.post(reverse("people:person_edit", args=[zhang.pk]), person_fields(
+        name="张三", birth_date="1980.05", id_number=id_number("1980.05", "男"), party_joined_on=later))
+    backdated = start_post(clerk_client, zhang, units["east_office"], kind="main", started_on="2018.01")
+
+    # then: each names its field; nothing changed
+    assert "任职时间不能晚于今天" in started.content.decode()
+    assert "免职时间不能晚于今天" in ended.content.decode()
+    assert "变动时间不能晚于今天" in ranked.content.decode()
+    assert "入党时间不能晚于今天" in edited.content.decode()
+    assert "任职时间不能早于现任主职的任职时间 2019.06" in backdated.content.decode()
+    assert list(Assignment.objects.filter(person=zhang).values_list("ended_on", "rank")) == [(None, post.rank)]

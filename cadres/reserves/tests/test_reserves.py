@@ -251,6 +251,27 @@ def test_roster_value_naming_a_pool_becomes_a_membership_and_unknown_is_refused(
     assert [str(e) for e in refused.value.errors] == ["第2行 后备干部 “处级后备” 不是已建立的后备干部库"]
 
 
+def test_a_clerk_cannot_put_someone_into_a_pool_by_import(county):
+    from cadres.accounts.testing import user_with_role
+    from cadres.people.services import RosterRejected, roster_import
+    from cadres.people.tests.factories import id_number, roster_row, roster_xlsx
+
+    _pool("正科级后备干部")
+    clerk = user_with_role("unit_clerk", maintained=[county["top"]])
+    number = id_number("1985.03")
+    east = county["east"].path
+    roster_import(actor=clerk, content=roster_xlsx([roster_row(身份证号=number, 出生年月="1985.03", 单位=east)]),
+                  file_name="a.xlsx")
+    naming = roster_xlsx([roster_row(身份证号=number, 出生年月="1985.03", 单位=east, 后备干部="正科级后备干部")])
+
+    with pytest.raises(RosterRejected) as refused:
+        roster_import(actor=clerk, content=naming, file_name="b.xlsx")
+
+    assert "后备干部：您没有列入后备干部的权限（张三）" in str(refused.value.errors[0])
+    assert not ReserveMember.objects.exists()
+    assert Person.objects.get(id_number=number).reserve_pool == ""
+
+
 # --- scope ----------------------------------------------------------------------------------------
 
 
