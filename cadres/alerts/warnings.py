@@ -171,9 +171,14 @@ def scope_for(actor: Any, units: Iterable[Unit] | None = None) -> Scope:
 # --- the kinds computed here -------------------------------------------------------------------
 
 
+# The start of "already reached" for the age-limit warnings: any date before every birth.
+EARLIEST = dt.date(1900, 1, 1)
+
+
 def age_limit_findings(scope: Scope, on: dt.date, links: _Links) -> list[Finding]:
     """People in post on `on` reaching the post age limit or the statutory retirement age in
-    (on, on + months], by the default rule set of each kind (cadres.plans)."""
+    (on, on + months], or who reached it already and are still in post (超龄在任: the most
+    urgent), by the default rule set of each kind (cadres.plans)."""
     from cadres.plans.models import AgeLimitRuleSet
     from cadres.plans.selectors import _reaching_people, limits_resolve, people_in_scope, rule_set_default
 
@@ -188,18 +193,21 @@ def age_limit_findings(scope: Scope, on: dt.date, links: _Links) -> list[Finding
         rule_set = rule_set_default(kind)
         if rule_set is None:
             continue
-        for row in _reaching_people(people, limits_resolve(rule_set), as_of=on, until=until, group=""):
-            found.append((kind, what, row))
+        limits = limits_resolve(rule_set)
+        for since, last in ((EARLIEST, on), (on, until)):
+            for row in _reaching_people(people, limits, as_of=since, until=last, group=""):
+                found.append((kind, what, row))
     unit_ids = dict(Unit.objects.filter(path__in={row["unit"] for _, _, row in found})
                     .values_list("path", "pk")) if found else {}
     findings = []
     for kind, what, row in found:
         month = dt.date(int(row["limit_month"][:4]), int(row["limit_month"][5:7]), 1)
         post = "".join(part for part in (row["unit"].rsplit("/", 1)[-1], row["post_title"]) if part)
+        when = (f"已于{format_month(month)}到{what}，仍在任" if month <= on
+                else f"将于{format_month(month)}到{what}")
         findings.append(Finding(
             kind=AGE_LIMIT, key=f"{AGE_LIMIT}:{kind}:{row['id']}:{month.isoformat()}",
-            message=f"{row['name']}（{post or row['rank']}，{row['birth_month']}出生）"
-                    f"将于{format_month(month)}到{what}",
+            message=f"{row['name']}（{post or row['rank']}，{row['birth_month']}出生）{when}",
             rule_code=RULE_AGE_LIMIT, person_id=row["id"], unit_id=unit_ids.get(row["unit"]),
             due_on=month, url=links.person.format(row["id"]),
         ))

@@ -45,15 +45,27 @@ def test_age_limit_within_twelve_months_counts_the_reach_month_exactly_n_months_
     soon = person_in(county["east"], "将到", rank="0141", birth_date=dt.date(1972, 1, 15))     # 2027-01-01
     # when
     findings = warnings_for(actor=None, on=ON)
-    # then
-    assert people_of(findings, AGE_LIMIT) == {inside.pk, soon.pk}
+    # then: those reaching it within the window, and the one who reached it today (超龄在任)
+    assert people_of(findings, AGE_LIMIT) == {inside.pk, soon.pk, reached.pk}
     found = next(f for f in findings if f.person_id == inside.pk)
     assert found.due_on == dt.date(2027, 12, 1)
     assert found.rule_code == "warn_age_limit"
     assert found.url == f"/people/{inside.pk}/"
     assert "2027.12到任职年龄界限" in found.message and found.unit_id == county["water"].pk
     assert outside.pk not in people_of(findings, AGE_LIMIT)
-    assert reached.pk not in people_of(findings, AGE_LIMIT)  # already past: not "within"
+    overdue = next(f for f in findings if f.person_id == reached.pk)
+    assert "已于2026.12到任职年龄界限，仍在任" in overdue.message and overdue.due_on == dt.date(2026, 12, 1)
+
+
+def test_someone_past_the_age_limit_long_ago_and_still_in_post_is_warned(county):
+    # given: 副科级 (55) born 1960: reached it in 2015; someone gone is not warned
+    past = person_in(county["water"], "超龄", rank="0142", birth_date=dt.date(1960, 3, 1))
+    # when
+    findings = [f for f in warnings_for(actor=None, on=ON) if f.person_id == past.pk]
+    # then: one for the post age limit (2015.03), one for the statutory retirement age
+    messages = sorted(f.message for f in findings)
+    assert any("已于2015.03到任职年龄界限，仍在任" in message for message in messages)
+    assert any("到法定退休年龄，仍在任" in message for message in messages)
 
 
 def test_age_limit_months_are_data(county):
