@@ -29,7 +29,7 @@ answers "before" and "after".
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +40,7 @@ from cadres.cases.rules import rule
 from cadres.core import codes
 from cadres.core.dates import format_day
 from cadres.org.models import PATH_SEPARATOR, Unit
-from cadres.org.selectors import ID_BLOCK, posts_held_on
+from cadres.org.selectors import in_blocks, posts_held_on
 from cadres.people.models import Person, Relative
 
 KIN_RULE = "avoidance"
@@ -132,10 +132,8 @@ def business_findings(found: list[Business], posts: Mapping[int, list[Post]], un
     return findings
 
 
-def _blocks(ids: Iterable[Any]) -> Iterable[list[Any]]:
-    items = sorted(set(ids))
-    for start in range(0, len(items), ID_BLOCK):
-        yield items[start:start + ID_BLOCK]
+def _blocks(ids: Iterable[Any]) -> Iterable[Sequence[Any]]:
+    return in_blocks(sorted(set(ids)))
 
 
 def kin_pairs(relations: Iterable[str], *, people: Iterable[int] | None = None) -> list[KinPair]:

@@ -9,15 +9,13 @@ from django import forms
 from cadres.assessments.models import EvaluationSource
 from cadres.core.forms import DayInput, empty_labels_in_words
 
-DATE_WIDGET = DayInput()
-
 
 class QuotaApprovalForm(forms.Form):
     percent = forms.DecimalField(label="优秀比例上限（%）", max_digits=5, decimal_places=2, min_value=0,
                                  error_messages={"required": "请填写优秀比例上限", "invalid": "优秀比例上限应为数字"})
     document = forms.CharField(label="批准文号", max_length=100,
                                error_messages={"required": "请填写批准文号"})
-    approved_on = forms.DateField(label="批准日期", widget=DATE_WIDGET,
+    approved_on = forms.DateField(label="批准日期", widget=DayInput(),
                                   error_messages={"required": "请填写批准日期", "invalid": "批准日期格式不正确"})
 
 
@@ -28,7 +26,7 @@ class ImportForm(forms.Form):
 
 
 class ApplyForm(forms.Form):
-    awarded_on = forms.DateField(label="批准日期", widget=DATE_WIDGET,
+    awarded_on = forms.DateField(label="批准日期", widget=DayInput(),
                                  error_messages={"required": "请填写批准日期", "invalid": "批准日期格式不正确"})
     approved_by = forms.CharField(label="批准机关", max_length=100, required=False)
     document = forms.CharField(label="文号", max_length=100, required=False)

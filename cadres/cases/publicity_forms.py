@@ -10,8 +10,6 @@ from cadres.cases.models import CommentOutcome, Movement, Nominee
 from cadres.cases.publicity import COMMENT_MAX_LENGTH
 from cadres.core.forms import DayInput, empty_labels_in_words
 
-DATE_WIDGET = DayInput()
-
 
 class CaseForm(forms.Form):
     """Required-field, length and date messages that name the field; selects in words."""
@@ -26,7 +24,7 @@ class CaseForm(forms.Form):
                     f"{field.label}最多 %(limit_value)d 个字（现有 %(show_value)d 个）")
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = f"{field.label}不是有效的日期"
-                field.widget = DATE_WIDGET
+                field.widget = DayInput()
             if isinstance(field, forms.IntegerField):
                 field.error_messages["invalid"] = f"{field.label}应为整数"
         empty_labels_in_words(self)

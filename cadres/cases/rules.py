@@ -194,15 +194,13 @@ def ranks_since(people: Sequence[Any]) -> dict[int, dt.date | None]:
     """rank_since of each of `people` (by id), the posts of those without 任现职级时间 read in
     one query a block of ids."""
     from cadres.org.models import Assignment
-    from cadres.org.selectors import ID_BLOCK
+    from cadres.org.selectors import in_blocks
 
     result = {person.pk: person.rank_started_on for person in people if person.rank_started_on}
     unknown = {person.pk: person for person in people if not person.rank_started_on}
     first: dict[int, dt.date] = {}
-    ids = list(unknown)
-    for start in range(0, len(ids), ID_BLOCK):
-        posts = (Assignment.objects.filter(person_id__in=ids[start:start + ID_BLOCK],
-                                           started_on__isnull=False)
+    for block in in_blocks(list(unknown)):
+        posts = (Assignment.objects.filter(person_id__in=block, started_on__isnull=False)
                  .order_by().values_list("person_id", "rank", "started_on"))
         for person_id, rank, started_on in posts:
             earliest = first.get(person_id)

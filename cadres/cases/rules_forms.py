@@ -11,7 +11,6 @@ from cadres.cases.models import SelectionRule
 from cadres.cases.rules_services import params_validate
 from cadres.core.forms import DayInput, empty_labels_in_words
 
-DATE_WIDGET = DayInput()
 WORKDAY_CHOICES = [("", "（请选择）"), ("1", "上班（调休工作日）"), ("0", "休息（节假日）")]
 
 
@@ -54,12 +53,12 @@ class RuleForm(_Form):
 class RulePeriodForm(RuleForm):
     """A new period of the rule from `effective_from`, with its numbers."""
 
-    effective_from = forms.DateField(label="新期间施行日期", widget=DATE_WIDGET)
+    effective_from = forms.DateField(label="新期间施行日期", widget=DayInput())
     field_order = ["effective_from", "params", "text"]
 
 
 class CalendarDayForm(_Form):
-    date = forms.DateField(label="日期", widget=DATE_WIDGET)
+    date = forms.DateField(label="日期", widget=DayInput())
     is_workday = forms.ChoiceField(label="类别", choices=WORKDAY_CHOICES)
     name = forms.CharField(label="说明", max_length=50, required=False,
                            widget=forms.TextInput(attrs={"placeholder": "如 春节、国庆节调休上班"}))

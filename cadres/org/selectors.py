@@ -11,9 +11,9 @@ posts on D takes the one started latest of those.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import (
     CharField,
@@ -126,6 +126,15 @@ IN_POST_RULE = (
 ID_BLOCK = 5000
 
 
+Item = TypeVar("Item")
+
+
+def in_blocks(items: Sequence[Item]) -> Iterator[Sequence[Item]]:
+    """`items` in blocks of ID_BLOCK, for `__in` lookups one block a query."""
+    for start in range(0, len(items), ID_BLOCK):
+        yield items[start:start + ID_BLOCK]
+
+
 def held_on_q(as_of: dt.date) -> Q:
     """Q on Assignment for a post held on `as_of` (see the module docstring).
 
@@ -176,10 +185,8 @@ def posts_of_record_on(*, as_of: dt.date, people: Any) -> dict[int, PostOnDate]:
     if not isinstance(people, (list, tuple, set, frozenset)):
         return posts_of_record(posts_held_on(as_of).filter(person__in=people).values_list(*columns))
     # Ids in blocks, each looked up on the person index (a subquery would be read whole).
-    ids = sorted(people)
     rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(ids), ID_BLOCK):
-        block = ids[start:start + ID_BLOCK]
+    for block in in_blocks(sorted(people)):
         rows += posts_held_on(as_of).filter(person_id__in=block).values_list(*columns)
     return posts_of_record(rows)
 

@@ -9,8 +9,6 @@ from cadres.core.forms import DayInput, empty_labels_in_words
 from cadres.org.models import Unit
 from cadres.plans.models import AgeLimit, AgeLimitRuleSet, PlanTarget
 
-DATE_WIDGET = DayInput()
-
 
 class UnitPathField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
@@ -18,7 +16,7 @@ class UnitPathField(forms.ModelChoiceField):
 
 
 class GapsForm(forms.Form):
-    as_of = forms.DateField(label="截止日期", required=False, widget=DATE_WIDGET)
+    as_of = forms.DateField(label="截止日期", required=False, widget=DayInput())
     plan = forms.ChoiceField(label="规划", required=False)
 
     def __init__(self, *args, plan_names: list[str], **kwargs):
@@ -31,7 +29,7 @@ class GapsForm(forms.Form):
 
 
 class ForecastForm(forms.Form):
-    as_of = forms.DateField(label="截止日期", required=False, widget=DATE_WIDGET)
+    as_of = forms.DateField(label="截止日期", required=False, widget=DayInput())
     years = forms.IntegerField(label="预测年数", min_value=1, max_value=20, required=False,
                                initial=5)
     rule_set = forms.ModelChoiceField(label="年龄界限规则", queryset=AgeLimitRuleSet.objects.none(),
@@ -75,7 +73,7 @@ class PlanTargetForm(forms.ModelForm):
 
 
 class AgeLimitForm(forms.ModelForm):
-    raise_from = forms.DateField(label="延迟起始出生年月", required=False, widget=DATE_WIDGET)
+    raise_from = forms.DateField(label="延迟起始出生年月", required=False, widget=DayInput())
 
     class Meta:
         model = AgeLimit

@@ -14,7 +14,6 @@ from cadres.core.idcard import InvalidIdNumber, parse_id_number
 from cadres.records.models import AssessmentGrade, AwardKind, ResumeEntryKind
 
 EMPTY_CHOICE = ("", "（请选择）")
-DATE_WIDGET = DayInput()
 # 称谓 a family table usually holds, offered as suggestions (any other may be typed).
 RELATIONS = ("妻子", "丈夫", "儿子", "女儿", "父亲", "母亲", "岳父", "岳母", "公公", "婆婆",
              "哥哥", "姐姐", "弟弟", "妹妹", "儿媳", "女婿")
@@ -94,11 +93,11 @@ class AwardForm(RecordForm):
     kind = forms.ChoiceField(label="类别", choices=[EMPTY_CHOICE, *AwardKind.choices])
     name = forms.CharField(label="名称", max_length=100,
                            widget=forms.TextInput(attrs={"placeholder": "如 优秀共产党员、警告处分"}))
-    awarded_on = forms.DateField(label="批准日期", widget=DATE_WIDGET)
+    awarded_on = forms.DateField(label="批准日期", widget=DayInput())
     approved_by = forms.CharField(label="批准机关", max_length=100, required=False)
     reason = forms.CharField(label="事由", max_length=300, required=False)
     effect_ends_on = forms.DateField(
-        label="影响期至", required=False, widget=DATE_WIDGET,
+        label="影响期至", required=False, widget=DayInput(),
         help_text="只有处分填写：处分影响期的最后一天。",
     )
     document = forms.CharField(label="文号", max_length=100, required=False)

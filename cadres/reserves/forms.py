@@ -13,11 +13,9 @@ from cadres.org.models import Unit
 from cadres.people.models import Person
 from cadres.reserves.models import ReserveSource, ReserveTarget
 
-DATE = DayInput()
-
 
 def _date(label: str, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=DATE, **kwargs)
+    return forms.DateField(label=label, widget=DayInput(), **kwargs)
 
 
 class PoolForm(forms.Form):

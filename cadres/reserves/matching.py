@@ -25,7 +25,7 @@ from cadres.cases.team_effect import structure, target_result, targets_for, team
 from cadres.core import codes
 from cadres.core.dates import add_months, age_on
 from cadres.org.models import Unit
-from cadres.org.selectors import ID_BLOCK, team_quotas_on
+from cadres.org.selectors import in_blocks, team_quotas_on
 from cadres.people.models import Person
 from cadres.plans.models import PlanTarget
 from cadres.plans.rules import limit_for, reach_date
@@ -145,8 +145,7 @@ class _Reads:
         from cadres.cases.rules import ranks_since
 
         missing = [person for person in people if person.pk not in self.since]
-        for start in range(0, len(missing), ID_BLOCK):
-            block = missing[start:start + ID_BLOCK]
+        for block in in_blocks(missing):
             ids = [person.pk for person in block]
             self.since.update(ranks_since(block))
             self.grades.update(_latest_grades(ids))

@@ -9,8 +9,6 @@ from django import forms
 from cadres.core.forms import DayInput, is_number_text
 from cadres.org.models import Unit
 
-DATE_WIDGET = DayInput()
-
 
 class UnitPathField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
@@ -37,7 +35,7 @@ class ReportForm(forms.Form):
     kind = forms.ChoiceField(label="报告类别", choices=[("annual", "年度集中报告"), ("new", "新任报告"),
                                                         ("event", "事项报告")],
                              error_messages={"required": "请选择报告类别", "invalid_choice": "报告类别无效"})
-    submitted_on = forms.DateField(label="报告日期", widget=DATE_WIDGET,
+    submitted_on = forms.DateField(label="报告日期", widget=DayInput(),
                                    error_messages={"required": "请填写报告日期", "invalid": "报告日期格式不正确"})
     notes = forms.CharField(label="备注", max_length=500, required=False)
 
@@ -47,7 +45,7 @@ class MarkForm(forms.Form):
 
     year = forms.IntegerField(label="报告年度", min_value=1950, max_value=2100,
                               error_messages={"required": "请填写报告年度", "invalid": "报告年度应为数字"})
-    submitted_on = forms.DateField(label="报告日期", widget=DATE_WIDGET,
+    submitted_on = forms.DateField(label="报告日期", widget=DayInput(),
                                    error_messages={"required": "请填写报告日期", "invalid": "报告日期格式不正确"})
     people = forms.TypedMultipleChoiceField(label="干部", coerce=int, choices=[],
                                             error_messages={"required": "请勾选要标记的干部"})
