@@ -80,6 +80,7 @@ def test_import_the_roster_with_progress_then_find_and_open_a_person(
     page.get_by_role("link", name="查看干部名册").click()
     expect(page).to_have_url(re.compile(r"/people/$"))
     expect(page.locator(".results-count")).to_contain_text("共 381 人")
+    page.wait_for_load_state()  # (htmx, a deferred script, listens from then on)
 
     # when: searching by name (htmx replaces the results as one types)
     page.get_by_label("姓名").fill("林颖刚")
